@@ -1,0 +1,3 @@
+fn main() {
+    ccpipe::app::main("cc-check", ccpipe::check::run)
+}

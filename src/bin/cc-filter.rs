@@ -1,0 +1,3 @@
+fn main() {
+    ccpipe::app::main("cc-filter", ccpipe::filter::run)
+}

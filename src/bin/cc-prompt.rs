@@ -1,0 +1,3 @@
+fn main() {
+    ccpipe::app::main("cc-prompt", ccpipe::prompt::run)
+}

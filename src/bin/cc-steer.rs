@@ -1,0 +1,3 @@
+fn main() {
+    ccpipe::app::main("cc-steer", ccpipe::steer::run)
+}

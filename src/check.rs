@@ -1,0 +1,14 @@
+//! cc-check: (in progress).
+
+use clap::Parser;
+
+use crate::error::{Error, Result};
+
+/// cc-check (in progress).
+#[derive(Debug, Parser)]
+#[command(name = "cc-check", version)]
+pub struct Cli {}
+
+pub fn run(_cli: Cli) -> Result<i32> {
+    Err(Error::usage("not implemented yet"))
+}

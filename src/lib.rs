@@ -1,0 +1,24 @@
+//! ccpipe: small Unix filters for driving the Claude Code CLI headless.
+//!
+//! Each binary in `src/bin/` is a thin wrapper over one stage module here;
+//! the shared pieces (line I/O, the error type and exit table, colour policy,
+//! sanitising, protocol knowledge) live once and every stage uses them.
+
+// Shared pieces.
+pub mod app;
+pub mod cli;
+pub mod color;
+pub mod error;
+pub mod lines;
+pub mod output;
+pub mod protocol;
+pub mod sanitize;
+
+// One module per pipeline stage, in pipeline order.
+pub mod prompt;
+pub mod steer;
+pub mod run;
+pub mod check;
+pub mod filter;
+pub mod fmt;
+pub mod replay;

@@ -1,0 +1,14 @@
+//! cc-prompt: (in progress).
+
+use clap::Parser;
+
+use crate::error::{Error, Result};
+
+/// cc-prompt (in progress).
+#[derive(Debug, Parser)]
+#[command(name = "cc-prompt", version)]
+pub struct Cli {}
+
+pub fn run(_cli: Cli) -> Result<i32> {
+    Err(Error::usage("not implemented yet"))
+}

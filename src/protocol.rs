@@ -1,0 +1,1 @@
+//! What ccpipe knows about Claude Code's stream-json protocol (in progress).

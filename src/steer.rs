@@ -1,0 +1,14 @@
+//! cc-steer: (in progress).
+
+use clap::Parser;
+
+use crate::error::{Error, Result};
+
+/// cc-steer (in progress).
+#[derive(Debug, Parser)]
+#[command(name = "cc-steer", version)]
+pub struct Cli {}
+
+pub fn run(_cli: Cli) -> Result<i32> {
+    Err(Error::usage("not implemented yet"))
+}
