@@ -1,1 +1,0 @@
-//! What ccpipe knows about Claude Code's stream-json protocol (in progress).
