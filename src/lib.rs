@@ -15,10 +15,10 @@ pub mod protocol;
 pub mod sanitize;
 
 // One module per pipeline stage, in pipeline order.
-pub mod prompt;
-pub mod steer;
-pub mod run;
 pub mod check;
 pub mod filter;
 pub mod fmt;
+pub mod prompt;
 pub mod replay;
+pub mod run;
+pub mod steer;

@@ -51,7 +51,10 @@ impl fmt::Display for SourceName {
 #[derive(Debug)]
 pub enum LineError {
     /// The line is longer than the cap; the reader skips it and goes on.
-    TooLong { line: u64, max: usize },
+    TooLong {
+        line: u64,
+        max: usize,
+    },
     Io(io::Error),
 }
 
@@ -222,7 +225,8 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let new_len = (self.buf.len() * 2).min(self.max.saturating_add(2).max(self.buf.len() + 1));
+            let new_len =
+                (self.buf.len() * 2).min(self.max.saturating_add(2).max(self.buf.len() + 1));
             self.buf.resize(new_len, 0);
         }
     }
@@ -301,7 +305,10 @@ mod tests {
     }
 
     fn lines(input: &[u8]) -> Vec<(u64, Vec<u8>)> {
-        all(input, DEFAULT_MAX_LINE).into_iter().map(Result::unwrap).collect()
+        all(input, DEFAULT_MAX_LINE)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect()
     }
 
     #[test]
@@ -332,7 +339,12 @@ mod tests {
         input.extend_from_slice(b"\nafter\n");
         let got = all(&input, 1000);
         assert_eq!(got[0], Ok((1, b"ok".to_vec())));
-        assert!(got[1].as_ref().unwrap_err().contains("longer than 1000 bytes"));
+        assert!(
+            got[1]
+                .as_ref()
+                .unwrap_err()
+                .contains("longer than 1000 bytes")
+        );
         assert_eq!(got[2], Ok((3, b"after".to_vec())));
         assert_eq!(got.len(), 3);
     }

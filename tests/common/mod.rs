@@ -9,7 +9,14 @@ use assert_cmd::Command;
 /// A ccpipe binary with an environment free of colour and config variables.
 pub fn bin(name: &str) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin(name));
-    for var in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "COLUMNS", "CCPIPE_CLAUDE", "TERM"] {
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "COLUMNS",
+        "CCPIPE_CLAUDE",
+        "TERM",
+    ] {
         cmd.env_remove(var);
     }
     cmd

@@ -1,0 +1,175 @@
+//! cc-replay: recorded sessions come out unchanged, paced, and the demo works offline.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{all_fixtures, bin, fixture};
+use predicates::prelude::*;
+
+#[test]
+fn every_fixture_replays_byte_for_byte() {
+    for path in all_fixtures() {
+        let want = std::fs::read(&path).unwrap();
+        let out = bin("cc-replay")
+            .arg("--no-delay")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", path.display());
+        assert_eq!(out.stdout, want, "{} changed in replay", path.display());
+    }
+}
+
+#[test]
+fn demo_is_a_real_session_with_tools_and_streaming() {
+    let out = bin("cc-replay")
+        .args(["--demo", "--no-delay"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        r#""subtype":"init""#,
+        r#""type":"stream_event""#,
+        r#""name":"Bash""#,
+        r#""type":"result""#,
+    ] {
+        assert!(text.contains(needle), "demo lacks {needle}");
+    }
+    assert_eq!(
+        text.as_bytes(),
+        std::fs::read(fixture("tools-partial.jsonl")).unwrap()
+    );
+}
+
+#[test]
+fn several_files_play_in_order() {
+    let a = fixture("text-turn.jsonl");
+    let b = fixture("bash-tool.jsonl");
+    let mut want = std::fs::read(&a).unwrap();
+    want.extend(std::fs::read(&b).unwrap());
+    bin("cc-replay")
+        .arg("--no-delay")
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(want);
+}
+
+#[test]
+fn delay_paces_events() {
+    // text-turn has 3 events: two pauses of 150 ms.
+    let start = Instant::now();
+    bin("cc-replay")
+        .args(["--delay", "150"])
+        .arg(fixture("text-turn.jsonl"))
+        .assert()
+        .success();
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn speed_follows_recorded_timestamps() {
+    // steer-replayed.jsonl: 4.1 s between the first user message and the tool
+    // result; at speed 8 that is about half a second.
+    let start = Instant::now();
+    bin("cc-replay")
+        .args(["--speed", "8"])
+        .arg(fixture("steer-replayed.jsonl"))
+        .assert()
+        .success();
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(450), "too fast: {took:?}");
+}
+
+#[test]
+fn normalises_crlf_and_blank_lines() {
+    bin("cc-replay")
+        .arg("--no-delay")
+        .write_stdin("{\"type\":\"a\"}\r\n\r\n{\"type\":\"b\"}")
+        .assert()
+        .success()
+        .stdout("{\"type\":\"a\"}\n{\"type\":\"b\"}\n");
+}
+
+#[test]
+fn pacing_flags_conflict_and_bad_speed_is_usage_error() {
+    bin("cc-replay")
+        .args(["--delay", "5", "--no-delay", "--demo"])
+        .assert()
+        .code(2);
+    bin("cc-replay")
+        .args(["--speed", "0", "--demo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("positive"));
+}
+
+#[test]
+fn missing_file_names_it() {
+    bin("cc-replay")
+        .arg("/nonexistent/session.jsonl")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cc-replay: /nonexistent/session.jsonl:",
+        ));
+}
+
+#[test]
+fn over_long_line_is_reported_with_its_number() {
+    let mut input = b"{\"type\":\"a\"}\n".to_vec();
+    input.extend(vec![b'x'; 5000]);
+    input.extend(b"\n{\"type\":\"b\"}\n");
+    bin("cc-replay")
+        .args(["--no-delay", "--max-line", "1K"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .stdout("{\"type\":\"a\"}\n{\"type\":\"b\"}\n")
+        .stderr(predicate::str::contains(
+            "stdin:2: line longer than 1024 bytes",
+        ));
+}
+
+#[test]
+fn closed_downstream_is_quiet() {
+    let big: String = (0..200_000)
+        .map(|i| format!("{{\"type\":\"x\",\"i\":{i}}}\n"))
+        .collect();
+    let path = std::env::temp_dir().join(format!("ccpipe-replay-big-{}.jsonl", std::process::id()));
+    std::fs::write(&path, big).unwrap();
+    // pipefail: the status is cc-replay's, not head's.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {} --no-delay {} | head -1",
+            assert_cmd::cargo::cargo_bin("cc-replay").display(),
+            path.display()
+        ))
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"{\"type\":\"x\",\"i\":0}\n");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn help_shows_an_example() {
+    bin("cc-replay")
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cc-replay --demo | cc-fmt"));
+}
