@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A CI log step: run one prompt with Claude Code, keep the raw session as a
+# log, print a readable transcript and a one-line summary, and fail the step
+# with cc-run's exit status (README: "Exit status") when the session fails.
+#
+# Usage: examples/ci-step.sh PROMPT [CLAUDE_ARGS...]
+#   CCPIPE_SESSION_LOG  where the raw stream-json goes (default claude-session.jsonl)
+#   CCPIPE_TIMEOUT      how long the session may take (default 30m)
+set -uo pipefail
+prompt=${1:?usage: ci-step.sh PROMPT [CLAUDE_ARGS...]}
+shift
+log=${CCPIPE_SESSION_LOG:-claude-session.jsonl}
+
+cc-run --timeout "${CCPIPE_TIMEOUT:-30m}" --prompt "$prompt" -- "$@" < /dev/null \
+    | tee "$log" \
+    | cc-fmt --color never
+status=${PIPESTATUS[0]}
+
+cc-fmt --style summary "$log"
+if [ "$status" -ne 0 ]; then
+    echo "ci-step: claude session failed (cc-run exit status $status); raw log in $log" >&2
+fi
+exit "$status"
