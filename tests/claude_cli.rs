@@ -171,3 +171,78 @@ fn http_401_is_retried_as_authentication_failed() {
         "a 401 ended the run"
     );
 }
+
+#[test]
+fn overloaded_529_is_retried_then_answered() {
+    let api = MockApi::start();
+    api.fail_next(529, 1);
+    let sandbox = Sandbox::new(&api);
+    let mut cli = Session::spawn(sandbox.claude(&[]));
+    cli.say("still there?");
+    let retry = cli.wait_for_type("system", Some("api_retry"), STEP);
+    assert_eq!(retry["error"], "overloaded", "{retry}");
+    assert_eq!(retry["error_status"], 529);
+    let result = cli.wait_result(STEP);
+    assert_eq!(result["is_error"], false, "{}", cli.transcript());
+    assert_eq!(result["result"], "echo: still there?");
+    cli.finish(STEP);
+}
+
+/// The stand-in itself: error bodies per status and visible surprises.
+#[test]
+fn stand_in_speaks_the_api_error_format() {
+    let api = MockApi::start();
+    let curl = |path: &str, body: &str| -> (String, Value) {
+        let out = std::process::Command::new("curl")
+            .args([
+                "-sS",
+                "-X",
+                "POST",
+                "-H",
+                "content-type: application/json",
+                "-w",
+                "\n%{http_code}",
+            ])
+            .args(["-d", body, &format!("{}{path}", api.url())])
+            .output()
+            .expect("run curl");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (json, code) = text.rsplit_once('\n').expect("status line");
+        (
+            code.to_owned(),
+            serde_json::from_str(json).unwrap_or(Value::Null),
+        )
+    };
+    for (status, kind) in [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (402, "billing_error"),
+        (429, "rate_limit_error"),
+        (500, "api_error"),
+        (529, "overloaded_error"),
+    ] {
+        let prompt = serde_json::json!({"stream": true, "messages": [
+            {"role": "user", "content": format!("http: {status}")}]});
+        let (code, body) = curl("/v1/messages?beta=true", &prompt.to_string());
+        assert_eq!(code, status.to_string());
+        assert_eq!(body["type"], "error");
+        assert_eq!(body["error"]["type"], kind, "status {status}");
+    }
+    let (code, body) = curl("/v1/elsewhere", "{}");
+    assert_eq!(
+        (code.as_str(), body["error"]["type"].as_str()),
+        ("404", Some("not_found_error"))
+    );
+    let (code, body) = curl("/v1/messages/count_tokens", "{}");
+    assert_eq!(
+        (code.as_str(), body["input_tokens"].as_u64()),
+        ("200", Some(12))
+    );
+    let plain = r#"{"messages": [{"role": "user", "content": "bash: true"}]}"#;
+    let (code, body) = curl("/v1/messages", plain);
+    assert_eq!(code, "200");
+    assert_eq!(body["content"][0]["name"], "Bash");
+    assert_eq!(body["stop_reason"], "tool_use");
+    assert_eq!(api.requests().len(), 9, "every request is recorded");
+    assert_eq!(api.requests()[7].path, "/v1/messages/count_tokens");
+}

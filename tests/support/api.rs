@@ -72,6 +72,7 @@ impl Request {
 struct Shared {
     requests: Mutex<Vec<Request>>,
     fail_with: Mutex<Option<u16>>,
+    fail_next: Mutex<Option<(u16, usize)>>,
     slow_delay: Mutex<Duration>,
     next_id: AtomicUsize,
 }
@@ -95,6 +96,7 @@ impl MockApi {
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             fail_with: Mutex::new(None),
+            fail_next: Mutex::new(None),
             slow_delay: Mutex::new(script::SLOW_DELAY),
             next_id: AtomicUsize::new(1),
         });
@@ -121,6 +123,13 @@ impl MockApi {
     /// (`None`: back to the scripted rules).
     pub fn fail_with(&self, status: Option<u16>) {
         *self.shared.fail_with.lock().unwrap() = status;
+    }
+
+    /// Answer the next `times` conversation turns (not title requests) with
+    /// this HTTP error, then go back to the rules: e.g. `fail_next(529, 1)`
+    /// for one `system/api_retry` followed by a normal answer.
+    pub fn fail_next(&self, status: u16, times: usize) {
+        *self.shared.fail_next.lock().unwrap() = Some((status, times));
     }
 
     /// The pause between streamed events of a `slow:` reply.
@@ -243,6 +252,15 @@ async fn messages(
     let fail_with = *state.fail_with.lock().unwrap();
     if let Some(status) = fail_with {
         return error_response(status, &format!("scripted {status}"));
+    }
+    if !req.is_title() {
+        let mut next = state.fail_next.lock().unwrap();
+        if let Some((status, left)) = *next {
+            *next = (left > 1).then_some((status, left - 1));
+            if left > 0 {
+                return error_response(status, &format!("scripted {status}"));
+            }
+        }
     }
     let n = state.next_id.fetch_add(1, Ordering::Relaxed);
     let id = format!("msg_{n:04}");

@@ -54,10 +54,16 @@ impl Sandbox {
         self.cwd.path()
     }
 
-    /// The variables to set for the CLI (and for ccpipe stages that spawn it).
+    /// The variables to set for the CLI (and for ccpipe stages that spawn it);
+    /// `PATH` gets the ccpipe binaries' directory in front, for shell pipelines.
     /// Apply them after [`clean_env`] removed the caller's own settings.
     pub fn env(&self) -> Vec<(OsString, OsString)> {
-        let pairs: [(&str, OsString); 8] = [
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path =
+            std::env::join_paths(std::iter::once(bin_dir()).chain(std::env::split_paths(&path)))
+                .expect("PATH");
+        let pairs: [(&str, OsString); 9] = [
+            ("PATH", path),
             ("HOME", self.home().into()),
             ("ANTHROPIC_BASE_URL", self.base_url.clone().into()),
             ("ANTHROPIC_API_KEY", "sk-ant-test-dummy".into()),
@@ -93,6 +99,14 @@ impl Sandbox {
         self.command(ccpipe_bin(name))
     }
 
+    /// `sh -c SCRIPT` in the sandbox, e.g. `cc-prompt hi | cc-run | cc-fmt`
+    /// (the ccpipe binaries are on PATH, `$CCPIPE_CLAUDE` is set).
+    pub fn shell(&self, script: &str) -> Command {
+        let mut cmd = self.command("sh");
+        cmd.arg("-c").arg(script);
+        cmd
+    }
+
     /// Rewrites the scratch cwd and HOME in captured text to the paths the
     /// shared fixtures use (`/home/dev/project`, `/home/dev`).
     pub fn anonymise(&self, text: &str) -> String {
@@ -112,15 +126,20 @@ impl Sandbox {
     }
 }
 
-/// A ccpipe binary built by cargo for this test run: it sits next to the
+/// Where cargo put the ccpipe binaries for this test run: next to the
 /// `deps/` directory that holds the test executable.
-pub fn ccpipe_bin(name: &str) -> PathBuf {
+pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     let dir = exe
         .parent()
         .and_then(Path::parent)
         .expect("target profile dir");
-    let bin = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    dir.to_path_buf()
+}
+
+/// A ccpipe binary built by cargo for this test run.
+pub fn ccpipe_bin(name: &str) -> PathBuf {
+    let bin = bin_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.is_file(),
         "{} not built (cargo builds bins for integration tests)",
