@@ -97,7 +97,11 @@ fn steering_during_a_tool_is_merged_and_replayed() {
         .turns()
         .into_iter()
         .find(|r| r.contains(STEERING_MARKER) && r.contains("Please also count the files"));
-    assert!(merged.is_some(), "no request carried the steering message");
+    assert!(
+        merged.is_some(),
+        "no request carried the steering message:\n{}",
+        api.summary()
+    );
     let replayed = cli.events().iter().any(|e| {
         e["type"] == "user"
             && e["isReplay"] == true
@@ -245,4 +249,26 @@ fn stand_in_speaks_the_api_error_format() {
     assert_eq!(body["stop_reason"], "tool_use");
     assert_eq!(api.requests().len(), 9, "every request is recorded");
     assert_eq!(api.requests()[7].path, "/v1/messages/count_tokens");
+}
+
+#[test]
+fn partial_messages_reach_stdout_while_the_api_streams() {
+    let api = MockApi::start();
+    api.set_slow_delay(Duration::from_millis(400));
+    let sandbox = Sandbox::new(&api);
+    let mut cli = Session::spawn(sandbox.claude(&["--include-partial-messages"]));
+    cli.say("slow: one two three four five");
+    cli.wait_for("first text_delta", STEP, |e| {
+        e["type"] == "stream_event" && e["event"]["delta"]["type"] == "text_delta"
+    });
+    let first = std::time::Instant::now();
+    let result = cli.wait_result(STEP);
+    let spread = first.elapsed();
+    assert_eq!(result["result"], "one two three four five");
+    // Five deltas 400 ms apart: the first must arrive well before the end.
+    assert!(
+        spread >= Duration::from_millis(1200),
+        "deltas were held back: {spread:?}"
+    );
+    cli.finish(STEP);
 }

@@ -150,6 +150,20 @@ impl MockApi {
             .collect()
     }
 
+    /// One line per request (method, path, last user texts), for failure messages.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for r in self.requests() {
+            let texts: Vec<String> = r
+                .last_user_texts()
+                .iter()
+                .map(|t| t.chars().take(120).collect())
+                .collect();
+            out.push_str(&format!("{} {} {texts:?}\n", r.method, r.path));
+        }
+        out
+    }
+
     /// Waits up to `timeout` for a request matching `pred`.
     pub fn wait_for(&self, timeout: Duration, pred: impl Fn(&Request) -> bool) -> Option<Request> {
         let deadline = Instant::now() + timeout;

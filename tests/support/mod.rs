@@ -6,10 +6,12 @@
 //!   install into `<target>/claude-code-<VERSION>/`, made once under a lock).
 //! - [`MockApi::start()`]: the stand-in on 127.0.0.1:<free port>; records every
 //!   request ([`MockApi::requests`], [`MockApi::turns`], [`MockApi::wait_for`]);
-//!   [`MockApi::fail_with`]`(Some(401))` answers every `/v1/messages` with that error.
+//!   [`MockApi::fail_with`]`(Some(401))` answers every `/v1/messages` with that error,
+//!   [`MockApi::fail_next`]`(529, 1)` only the next turn; [`MockApi::summary`] for messages.
 //! - [`Sandbox::new(&api)`](Sandbox::new): scratch HOME and cwd, cleaned env;
 //!   `.claude(&extra_args)` (the CLI with the stream-json flags),
-//!   `.ccpipe("cc-run")` (finds the CLI via `$CCPIPE_CLAUDE`), `.command(prog)`, `.env()`.
+//!   `.ccpipe("cc-run")` (finds the CLI via `$CCPIPE_CLAUDE`), `.shell("cc-prompt x | cc-run")`
+//!   (ccpipe binaries on PATH), `.command(prog)`, `.env()`, `.cwd()`, `.anonymise(text)`.
 //! - [`Session::spawn(cmd)`](Session::spawn): drive it line by line (`say`,
 //!   `send`, `interrupt`, `wait_for_type`, `wait_result`, `finish`, `kill`).
 //!
