@@ -35,9 +35,32 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the ", "test ", "fails ", "because ", "function ", "returns ", "an ", "error ", "when ",
-    "input ", "is ", "empty; ", "let ", "me ", "check ", "src/lib.rs ", "and ", "fix ", "it. ",
-    "Done: ", "\\n", "`cargo test` ", "passes ", "now ", "✓ ", "日本語 ",
+    "the ",
+    "test ",
+    "fails ",
+    "because ",
+    "function ",
+    "returns ",
+    "an ",
+    "error ",
+    "when ",
+    "input ",
+    "is ",
+    "empty; ",
+    "let ",
+    "me ",
+    "check ",
+    "src/lib.rs ",
+    "and ",
+    "fix ",
+    "it. ",
+    "Done: ",
+    "\\n",
+    "`cargo test` ",
+    "passes ",
+    "now ",
+    "✓ ",
+    "日本語 ",
 ];
 
 /// 1 KB to 200 KB, log-distributed.
@@ -46,7 +69,10 @@ fn size_kb(rng: &mut Rng) -> usize {
 }
 
 fn main() -> io::Result<()> {
-    let mb: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let mb: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
     let target = mb * 1_000_000;
     let mut out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -61,7 +87,10 @@ fn main() -> io::Result<()> {
     while written < target {
         turn += 1;
         let tail = |rng: &mut Rng| {
-            format!(r#""session_id":"{session}","parent_tool_use_id":null,"uuid":"{}""#, rng.uuid())
+            format!(
+                r#""session_id":"{session}","parent_tool_use_id":null,"uuid":"{}""#,
+                rng.uuid()
+            )
         };
         emit(
             format!(
@@ -72,41 +101,132 @@ fn main() -> io::Result<()> {
         )?;
         for step in 0..2 {
             let msg = format!("msg_{turn:06}_{step}");
-            emit(format!(r#"{{"type":"system","subtype":"status","status":"requesting","uuid":"{}","session_id":"{session}"}}"#, rng.uuid()), &mut written)?;
-            emit(format!(r#"{{"type":"stream_event","event":{{"type":"message_start","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}}}}}},{},"ttft_ms":11}}"#, tail(&mut rng)), &mut written)?;
-            emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_start","index":0,"content_block":{{"type":"text","text":""}}}},{}}}"#, tail(&mut rng)), &mut written)?;
+            emit(
+                format!(
+                    r#"{{"type":"system","subtype":"status","status":"requesting","uuid":"{}","session_id":"{session}"}}"#,
+                    rng.uuid()
+                ),
+                &mut written,
+            )?;
+            emit(
+                format!(
+                    r#"{{"type":"stream_event","event":{{"type":"message_start","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}}}}}},{},"ttft_ms":11}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
+            emit(
+                format!(
+                    r#"{{"type":"stream_event","event":{{"type":"content_block_start","index":0,"content_block":{{"type":"text","text":""}}}},{}}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
             let mut text = String::new();
             for _ in 0..(20 + rng.below(60)) {
                 let w = WORDS[rng.below(WORDS.len() as u64) as usize];
                 text.push_str(w);
-                emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_delta","index":0,"delta":{{"type":"text_delta","text":"{w}"}}}},{}}}"#, tail(&mut rng)), &mut written)?;
+                emit(
+                    format!(
+                        r#"{{"type":"stream_event","event":{{"type":"content_block_delta","index":0,"delta":{{"type":"text_delta","text":"{w}"}}}},{}}}"#,
+                        tail(&mut rng)
+                    ),
+                    &mut written,
+                )?;
             }
-            emit(format!(r#"{{"type":"assistant","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{{"type":"text","text":"{text}"}}],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}},"context_management":null}},{}}}"#, tail(&mut rng)), &mut written)?;
-            emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_stop","index":0}},{}}}"#, tail(&mut rng)), &mut written)?;
+            emit(
+                format!(
+                    r#"{{"type":"assistant","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{{"type":"text","text":"{text}"}}],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}},"context_management":null}},{}}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
+            emit(
+                format!(
+                    r#"{{"type":"stream_event","event":{{"type":"content_block_stop","index":0}},{}}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
             if step == 0 {
                 let tool = format!("toolu_{turn:06}");
-                emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_start","index":1,"content_block":{{"type":"tool_use","id":"{tool}","name":"Bash","input":{{}}}}}},{}}}"#, tail(&mut rng)), &mut written)?;
+                emit(
+                    format!(
+                        r#"{{"type":"stream_event","event":{{"type":"content_block_start","index":1,"content_block":{{"type":"tool_use","id":"{tool}","name":"Bash","input":{{}}}}}},{}}}"#,
+                        tail(&mut rng)
+                    ),
+                    &mut written,
+                )?;
                 for part in [r#"{\"comma"#, r#"nd\": \"ca"#, r#"rgo test"#, r#" 2>&1\"}"#] {
-                    emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_delta","index":1,"delta":{{"type":"input_json_delta","partial_json":"{part}"}}}},{}}}"#, tail(&mut rng)), &mut written)?;
+                    emit(
+                        format!(
+                            r#"{{"type":"stream_event","event":{{"type":"content_block_delta","index":1,"delta":{{"type":"input_json_delta","partial_json":"{part}"}}}},{}}}"#,
+                            tail(&mut rng)
+                        ),
+                        &mut written,
+                    )?;
                 }
-                emit(format!(r#"{{"type":"assistant","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{{"type":"tool_use","id":"{tool}","name":"Bash","input":{{"command":"cargo test 2>&1","description":"Run the tests"}}}}],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}},"context_management":null}},{}}}"#, tail(&mut rng)), &mut written)?;
-                emit(format!(r#"{{"type":"stream_event","event":{{"type":"content_block_stop","index":1}},{}}}"#, tail(&mut rng)), &mut written)?;
+                emit(
+                    format!(
+                        r#"{{"type":"assistant","message":{{"id":"{msg}","type":"message","role":"assistant","model":"claude-opus-4-8","content":[{{"type":"tool_use","id":"{tool}","name":"Bash","input":{{"command":"cargo test 2>&1","description":"Run the tests"}}}}],"stop_reason":null,"stop_sequence":null,"usage":{{"input_tokens":12,"output_tokens":1}},"context_management":null}},{}}}"#,
+                        tail(&mut rng)
+                    ),
+                    &mut written,
+                )?;
+                emit(
+                    format!(
+                        r#"{{"type":"stream_event","event":{{"type":"content_block_stop","index":1}},{}}}"#,
+                        tail(&mut rng)
+                    ),
+                    &mut written,
+                )?;
             }
             let stop = if step == 0 { "tool_use" } else { "end_turn" };
-            emit(format!(r#"{{"type":"stream_event","event":{{"type":"message_delta","delta":{{"stop_reason":"{stop}","stop_sequence":null}},"usage":{{"output_tokens":17}}}},{}}}"#, tail(&mut rng)), &mut written)?;
-            emit(format!(r#"{{"type":"stream_event","event":{{"type":"message_stop"}},{}}}"#, tail(&mut rng)), &mut written)?;
+            emit(
+                format!(
+                    r#"{{"type":"stream_event","event":{{"type":"message_delta","delta":{{"stop_reason":"{stop}","stop_sequence":null}},"usage":{{"output_tokens":17}}}},{}}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
+            emit(
+                format!(
+                    r#"{{"type":"stream_event","event":{{"type":"message_stop"}},{}}}"#,
+                    tail(&mut rng)
+                ),
+                &mut written,
+            )?;
             if step == 0 {
                 // A tool result of 1 KB to 200 KB, log-distributed; long ones
                 // in every third turn, so small events hold half the bytes.
-                let size = if turn % 3 == 0 { size_kb(&mut rng) } else { 1000 };
+                let size = if turn % 3 == 0 {
+                    size_kb(&mut rng)
+                } else {
+                    1000
+                };
                 let mut body = String::with_capacity(size + 64);
                 while body.len() < size {
-                    body.push_str("test result: ok. 42 passed; 0 failed\\n    Finished in 0.31s\\t");
+                    body.push_str(
+                        "test result: ok. 42 passed; 0 failed\\n    Finished in 0.31s\\t",
+                    );
                 }
-                emit(format!(r#"{{"type":"user","message":{{"role":"user","content":[{{"tool_use_id":"toolu_{turn:06}","type":"tool_result","content":"{body}","is_error":false}}]}},{},"timestamp":"2026-11-22T02:25:21.272Z","tool_use_result":{{"stdout":"{body}","stderr":"","interrupted":false,"isImage":false}}}}"#, tail(&mut rng)), &mut written)?;
+                emit(
+                    format!(
+                        r#"{{"type":"user","message":{{"role":"user","content":[{{"tool_use_id":"toolu_{turn:06}","type":"tool_result","content":"{body}","is_error":false}}]}},{},"timestamp":"2026-11-22T02:25:21.272Z","tool_use_result":{{"stdout":"{body}","stderr":"","interrupted":false,"isImage":false}}}}"#,
+                        tail(&mut rng)
+                    ),
+                    &mut written,
+                )?;
             }
         }
-        emit(format!(r#"{{"type":"result","subtype":"success","is_error":false,"api_error_status":null,"duration_ms":{},"duration_api_ms":59,"num_turns":2,"result":"Done.","stop_reason":"end_turn","session_id":"{session}","total_cost_usd":0.00097,"usage":{{"input_tokens":24,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":34}},"modelUsage":{{}},"permission_denials":[],"terminal_reason":"completed","uuid":"{}"}}"#, 100 + rng.below(5000), rng.uuid()), &mut written)?;
+        emit(
+            format!(
+                r#"{{"type":"result","subtype":"success","is_error":false,"api_error_status":null,"duration_ms":{},"duration_api_ms":59,"num_turns":2,"result":"Done.","stop_reason":"end_turn","session_id":"{session}","total_cost_usd":0.00097,"usage":{{"input_tokens":24,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":34}},"modelUsage":{{}},"permission_denials":[],"terminal_reason":"completed","uuid":"{}"}}"#,
+                100 + rng.below(5000),
+                rng.uuid()
+            ),
+            &mut written,
+        )?;
     }
     out.flush()
 }
