@@ -3,15 +3,47 @@
 //! Promises: deserialising a line allocates only for strings that contain
 //! escapes; fields cc-fmt does not show are skipped, not built; a field of an
 //! unexpected type is treated as absent instead of rejecting the line (new
-//! event types reuse field names with other shapes). Big nested parts
-//! (`message`, `event`, tool inputs, tool-result content) stay raw JSON until
-//! the renderer asks for them.
+//! event types reuse field names with other shapes). Nested objects are read
+//! in the same pass as the line (no raw copy parsed again), so a big tool
+//! result is scanned once; only a tool call's input stays raw JSON.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde_json::value::RawValue;
+
+/// The `visit_*` methods that read a value of another shape as absent.
+macro_rules! other_values {
+    () => {
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        other_values!(map_too: no);
+    };
+    (map_too: no) => {
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    };
+}
 
 /// A JSON string borrowed from the line when it has no escapes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,7 +77,108 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// Reads any JSON value, then keeps it only if it has the expected type.
+/// A string field; any other JSON value reads as absent.
+fn text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, D::Error> {
+    struct V<'a>(std::marker::PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+        type Value = Option<Text<'a>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Text(Cow::Borrowed(v))))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Text(Cow::Owned(v.to_owned()))))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Text(Cow::Owned(v))))
+        }
+        other_values!();
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
+}
+
+/// An object field read as `T`; any other JSON value reads as absent.
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        other_values!(map_too: no);
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
+}
+
+/// Message content: a string, or an array of blocks; anything else is absent.
+fn content<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Content<'a>>, D::Error> {
+    struct V<'a>(std::marker::PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+        type Value = Option<Content<'a>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Content::Text(Text(Cow::Borrowed(v)))))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Content::Text(Text(Cow::Owned(v.to_owned())))))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Content::Text(Text(Cow::Owned(v)))))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut blocks = Vec::new();
+            while let Some(b) = seq.next_element::<AnyBlock<'a>>()? {
+                blocks.push(b.0.unwrap_or_default());
+            }
+            Ok(Some(Content::Blocks(blocks)))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
+}
+
+/// One element of a content array: a block if it is an object.
+struct AnyBlock<'a>(Option<Block<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for AnyBlock<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        object(d).map(AnyBlock)
+    }
+}
+
+/// Reads any JSON value, then keeps it only if it has the expected type
+/// (for small values: numbers, booleans, short lists).
 fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -66,27 +199,27 @@ type Raw<'a> = Option<&'a RawValue>;
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Envelope<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "lenient")]
+    #[serde(rename = "type", borrow, deserialize_with = "text")]
     pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub subtype: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub message: Raw<'a>,
-    #[serde(borrow)]
-    pub event: Raw<'a>,
+    #[serde(borrow, deserialize_with = "object")]
+    pub message: Option<Message<'a>>,
+    #[serde(borrow, deserialize_with = "object")]
+    pub event: Option<StreamEvent<'a>>,
     #[serde(rename = "isReplay", deserialize_with = "lenient")]
     pub is_replay: Option<bool>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub parent_tool_use_id: Option<Text<'a>>,
 
     // system/init
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub model: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub cwd: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub session_id: Option<Text<'a>>,
-    #[serde(rename = "permissionMode", borrow, deserialize_with = "lenient")]
+    #[serde(rename = "permissionMode", borrow, deserialize_with = "text")]
     pub permission_mode: Option<Text<'a>>,
 
     // system/api_retry (and `error` on assistant messages)
@@ -98,17 +231,17 @@ pub struct Envelope<'a> {
     pub retry_delay_ms: Option<f64>,
     #[serde(deserialize_with = "lenient")]
     pub error_status: Option<f64>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub error: Option<Text<'a>>,
 
     // system/task_started, system/task_notification
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub description: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub task_type: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub status: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub summary: Option<Text<'a>>,
 
     // result
@@ -120,24 +253,24 @@ pub struct Envelope<'a> {
     pub duration_ms: Option<f64>,
     #[serde(deserialize_with = "lenient")]
     pub total_cost_usd: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
+    #[serde(deserialize_with = "object")]
     pub usage: Option<Usage>,
     #[serde(borrow, deserialize_with = "lenient")]
     pub permission_denials: Option<Vec<Denial<'a>>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub result: Option<Text<'a>>,
     #[serde(deserialize_with = "lenient")]
     pub api_error_status: Option<f64>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub terminal_reason: Option<Text<'a>>,
 
     // control_request, control_response
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub request_id: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub request: Raw<'a>,
-    #[serde(borrow)]
-    pub response: Raw<'a>,
+    #[serde(borrow, deserialize_with = "object")]
+    pub request: Option<Control<'a>>,
+    #[serde(borrow, deserialize_with = "object")]
+    pub response: Option<Control<'a>>,
 }
 
 impl Envelope<'_> {
@@ -163,7 +296,7 @@ pub struct Usage {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Denial<'a> {
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub tool_name: Option<Text<'a>>,
 }
 
@@ -171,51 +304,35 @@ pub struct Denial<'a> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Message<'a> {
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub id: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub content: Raw<'a>,
+    #[serde(borrow, deserialize_with = "content")]
+    pub content: Option<Content<'a>>,
 }
 
 /// Message content: a plain string or content blocks.
+#[derive(Debug)]
 pub enum Content<'a> {
     Text(Text<'a>),
     Blocks(Vec<Block<'a>>),
-}
-
-impl<'a> Content<'a> {
-    /// Reads `content`; anything else than a string or an array is no content.
-    pub fn of(raw: Option<&'a RawValue>) -> Option<Content<'a>> {
-        let raw = raw?;
-        match raw.get().as_bytes().first() {
-            Some(b'"') => view(Some(raw)).map(Content::Text),
-            Some(b'[') => {
-                let items: Vec<&'a RawValue> = view(Some(raw))?;
-                Some(Content::Blocks(
-                    items.into_iter().map(|b| view(Some(b)).unwrap_or_default()).collect(),
-                ))
-            }
-            _ => None,
-        }
-    }
 }
 
 /// One content block (text, thinking, tool_use, tool_result, image...).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Block<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "lenient")]
+    #[serde(rename = "type", borrow, deserialize_with = "text")]
     pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub text: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub thinking: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub name: Option<Text<'a>>,
     #[serde(borrow)]
     pub input: Raw<'a>,
-    #[serde(borrow)]
-    pub content: Raw<'a>,
+    #[serde(borrow, deserialize_with = "content")]
+    pub content: Option<Content<'a>>,
     #[serde(deserialize_with = "lenient")]
     pub is_error: Option<bool>,
 }
@@ -230,15 +347,15 @@ impl Block<'_> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct StreamEvent<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "lenient")]
+    #[serde(rename = "type", borrow, deserialize_with = "text")]
     pub kind: Option<Text<'a>>,
     #[serde(deserialize_with = "lenient")]
     pub index: Option<u64>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "object")]
     pub message: Option<Message<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "object")]
     pub content_block: Option<Block<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "object")]
     pub delta: Option<Delta<'a>>,
 }
 
@@ -246,11 +363,11 @@ pub struct StreamEvent<'a> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Delta<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "lenient")]
+    #[serde(rename = "type", borrow, deserialize_with = "text")]
     pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub text: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub thinking: Option<Text<'a>>,
 }
 
@@ -258,13 +375,13 @@ pub struct Delta<'a> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Control<'a> {
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub subtype: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub request_id: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub error: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "lenient")]
+    #[serde(borrow, deserialize_with = "text")]
     pub tool_name: Option<Text<'a>>,
     #[serde(borrow)]
     pub input: Raw<'a>,

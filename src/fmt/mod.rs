@@ -140,13 +140,12 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut out = output::stdout();
     output::each_line(&cli.input.files, cli.input.max_line, &mut out, |at, item, out| {
         match item {
-            Item::Line(bytes) => match serde_json::from_slice::<Envelope>(bytes) {
+            Item::Line(bytes) => match parse(bytes) {
                 Ok(ev) => renderer.event(&ev, &mut Sink::new(out, &mut screen))?,
-                Err(err) => {
+                Err(why) => {
                     bad = true;
                     out.flush()?;
-                    let what = if err.is_data() { "not an event object" } else { "invalid JSON" };
-                    app::warn(TOOL, format!("{at}: {what}: {err}"));
+                    app::warn(TOOL, format!("{at}: {why}"));
                 }
             },
             Item::TooLong(err) => {
@@ -160,6 +159,17 @@ pub fn run(cli: Cli) -> Result<i32> {
     renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
     out.flush()?;
     Ok(app::status(bad))
+}
+
+/// One line as an event, or why it is not one.
+fn parse(bytes: &[u8]) -> std::result::Result<Envelope<'_>, String> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match serde_json::from_slice::<Envelope>(bytes) {
+        Ok(ev) if first == Some(&b'{') => Ok(ev),
+        Ok(_) => Err("not an event: the line is not a JSON object".into()),
+        Err(err) if err.is_data() => Err(format!("not an event object: {err}")),
+        Err(err) => Err(format!("invalid JSON: {err}")),
+    }
 }
 
 /// The width to wrap at when stdout is a terminal: COLUMNS, else the terminal's.

@@ -8,9 +8,7 @@
 
 use std::io::{self, Write};
 
-use super::event::{
-    Block, Content, Control, Envelope, Message, StreamEvent, Text, s, view,
-};
+use super::event::{Block, Content, Control, Envelope, Text, s, view};
 use super::format::{cost, duration, denials, tokens, turns};
 use super::sink::Sink;
 use super::stream::{Kind, Step, Streamed};
@@ -80,11 +78,11 @@ impl Pretty {
     }
 
     fn stream_event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(se) = view::<StreamEvent>(ev.event) else {
+        let Some(se) = &ev.event else {
             return Ok(());
         };
         let show_thinking = self.opts.thinking;
-        match self.stream.step(&se) {
+        match self.stream.step(se) {
             Step::Start(Kind::Text) => o.end_line()?,
             Step::Start(Kind::Thinking) if show_thinking => {
                 o.end_line()?;
@@ -104,14 +102,16 @@ impl Pretty {
     }
 
     fn assistant<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let msg: Message = view(ev.message).unwrap_or_default();
+        let Some(msg) = &ev.message else {
+            return Ok(());
+        };
         let id = s(&msg.id);
         let role = if ev.error.is_some() { Role::Error } else { Role::Plain };
-        match Content::of(msg.content) {
+        match &msg.content {
             None => {}
             Some(Content::Text(t)) => self.say(o, role, t.as_str())?,
             Some(Content::Blocks(blocks)) => {
-                for b in &blocks {
+                for b in blocks {
                     self.assistant_block(id, b, role, o)?;
                 }
             }
@@ -169,13 +169,15 @@ impl Pretty {
     }
 
     fn user<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let msg: Message = view(ev.message).unwrap_or_default();
+        let Some(msg) = &ev.message else {
+            return Ok(());
+        };
         let replay = ev.is_replay == Some(true);
-        match Content::of(msg.content) {
+        match &msg.content {
             None => Ok(()),
             Some(Content::Text(t)) => user_text(o, t.as_str(), replay),
             Some(Content::Blocks(blocks)) => {
-                for b in &blocks {
+                for b in blocks {
                     match b.kind() {
                         "tool_result" => self.tool_result(b, o)?,
                         "text" => user_text(o, s(&b.text), replay)?,
@@ -189,7 +191,7 @@ impl Pretty {
 
     fn tool_result<W: Write>(&mut self, b: &Block<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
         let role = if b.is_error == Some(true) { Role::Error } else { Role::Plain };
-        let text = tool::result_text(b.content);
+        let text = tool::result_text(b.content.as_ref());
         let (shown, omitted) = tool::head(&text, self.opts.max_lines);
         o.end_line()?;
         o.label(Role::Dim, "  ⎿ ")?;
@@ -332,7 +334,8 @@ impl Pretty {
     }
 
     fn control_request<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let req: Control = view(ev.request).unwrap_or_default();
+        let none = Control::default();
+        let req = ev.request.as_ref().unwrap_or(&none);
         match s(&req.subtype) {
             "interrupt" => {
                 if self.interrupts.len() < 64 {
@@ -363,7 +366,8 @@ impl Pretty {
     }
 
     fn control_response<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let resp: Control = view(ev.response).unwrap_or_default();
+        let none = Control::default();
+        let resp = ev.response.as_ref().unwrap_or(&none);
         let id = s(&resp.request_id);
         if s(&resp.subtype) == "error" {
             o.end_line()?;

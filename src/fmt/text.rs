@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::event::{Content, Envelope, Message, StreamEvent, s, view};
+use super::event::{Content, Envelope, s};
 use super::sink::Sink;
 use super::stream::{Kind, Step, Streamed};
 use super::theme::Role;
@@ -20,22 +20,24 @@ impl Text {
     pub fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
         match ev.kind() {
             "stream_event" => {
-                let Some(se) = view::<StreamEvent>(ev.event) else {
+                let Some(se) = &ev.event else {
                     return Ok(());
                 };
-                match self.stream.step(&se) {
+                match self.stream.step(se) {
                     Step::Start(Kind::Text) | Step::Stop(Kind::Text) => o.end_line(),
                     Step::Delta(Kind::Text, t) => o.text(Role::Plain, t),
                     _ => Ok(()),
                 }
             }
             "assistant" => {
-                let msg: Message = view(ev.message).unwrap_or_default();
+                let Some(msg) = &ev.message else {
+                    return Ok(());
+                };
                 let id = s(&msg.id);
-                match Content::of(msg.content) {
+                match &msg.content {
                     Some(Content::Text(t)) => say(o, t.as_str()),
                     Some(Content::Blocks(blocks)) => {
-                        for b in &blocks {
+                        for b in blocks {
                             match b.kind() {
                                 "text" if !self.stream.take(id, Kind::Text) => say(o, s(&b.text))?,
                                 "thinking" => {

@@ -79,11 +79,11 @@ pub fn shorten(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
 
 /// The text of a tool result's `content`: a string, or its text blocks
 /// joined (an image block shows as `[image]`).
-pub fn result_text<'a>(content: Option<&'a RawValue>) -> Cow<'a, str> {
-    match Content::of(content) {
+pub fn result_text<'c>(content: Option<&'c Content<'_>>) -> Cow<'c, str> {
+    match content {
         None => Cow::Borrowed(""),
-        Some(Content::Text(t)) => t.0,
-        Some(Content::Blocks(blocks)) => Cow::Owned(join_blocks(&blocks)),
+        Some(Content::Text(t)) => Cow::Borrowed(t.as_str()),
+        Some(Content::Blocks(blocks)) => Cow::Owned(join_blocks(blocks)),
     }
 }
 
@@ -177,7 +177,10 @@ mod tests {
 
     #[test]
     fn result_blocks_are_joined() {
-        let r = raw(r#"[{"type":"text","text":"one"},{"type":"image","source":{}}]"#);
-        assert_eq!(result_text(Some(&r)), "one\n[image]");
+        let m: super::super::event::Message = serde_json::from_str(
+            r#"{"content":[{"type":"text","text":"one"},{"type":"image","source":{}},7]}"#,
+        )
+        .unwrap();
+        assert_eq!(result_text(m.content.as_ref()), "one\n[image]");
     }
 }
