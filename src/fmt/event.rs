@@ -146,7 +146,10 @@ fn content<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Content<'a>
             Ok(Some(Content::Blocks(blocks)))
         }
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
             Ok(None)
         }
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {

@@ -35,13 +35,21 @@ pub fn tokens(usage: Option<Usage>) -> Option<String> {
         return None;
     }
     let n = |v: Option<f64>| v.map_or_else(|| "?".into(), |v| format!("{v}"));
-    Some(format!("{} in / {} out tokens", n(u.input_tokens), n(u.output_tokens)))
+    Some(format!(
+        "{} in / {} out tokens",
+        n(u.input_tokens),
+        n(u.output_tokens)
+    ))
 }
 
 /// `1 turn`, `3 turns`.
 pub fn turns(n: Option<f64>) -> Option<String> {
     let n = n?;
-    Some(if n == 1.0 { "1 turn".into() } else { format!("{n} turns") })
+    Some(if n == 1.0 {
+        "1 turn".into()
+    } else {
+        format!("{n} turns")
+    })
 }
 
 /// The names of the denied tools, comma-separated, each once; untrusted.

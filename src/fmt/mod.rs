@@ -24,7 +24,7 @@ use clap::Parser;
 use crate::app;
 use crate::cli::InputArgs;
 use crate::color::ColorChoice;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{self, Flow, Item};
 
 use event::Envelope;
@@ -35,7 +35,7 @@ const TOOL: &str = "cc-fmt";
 
 const EXAMPLES: &str = "\
 Examples:
-  cc-prompt 'list the files' | cc-run -- --allowedTools Bash | cc-fmt
+  claude -p --output-format stream-json --verbose 'list the files' | cc-fmt
   cc-fmt --style text session.jsonl            # just the assistant's words
   cc-fmt --style summary --json runs/*.jsonl   # one JSON object per result, for CI
   cc-fmt --no-thinking --max-lines 0 < session.jsonl";
@@ -72,9 +72,9 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// What to show.
-    #[arg(long, value_enum, default_value_t = Style::Pretty)]
-    pub style: Style,
+    /// What to show [default: pretty; summary with --json].
+    #[arg(long, value_enum)]
+    pub style: Option<Style>,
 
     /// Hide the model's thinking (pretty).
     #[arg(long)]
@@ -120,8 +120,13 @@ impl Renderer {
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
-    let style = if cli.json { Style::Summary } else { cli.style };
-    let color = cli.color.enabled() && !(style == Style::Summary && cli.json) && style != Style::Text;
+    let style = match (cli.style, cli.json) {
+        (None, true) => Style::Summary,
+        (Some(Style::Summary), _) | (_, false) => cli.style.unwrap_or_default(),
+        (Some(_), true) => return Err(Error::usage("--json goes with --style summary")),
+    };
+    let color =
+        cli.color.enabled() && !(style == Style::Summary && cli.json) && style != Style::Text;
     // Summary lines stay one line each, whatever the width.
     let width = match style {
         Style::Summary => None,
@@ -138,24 +143,29 @@ pub fn run(cli: Cli) -> Result<i32> {
     };
     let mut bad = false;
     let mut out = output::stdout();
-    output::each_line(&cli.input.files, cli.input.max_line, &mut out, |at, item, out| {
-        match item {
-            Item::Line(bytes) => match parse(bytes) {
-                Ok(ev) => renderer.event(&ev, &mut Sink::new(out, &mut screen))?,
-                Err(why) => {
+    output::each_line(
+        &cli.input.files,
+        cli.input.max_line,
+        &mut out,
+        |at, item, out| {
+            match item {
+                Item::Line(bytes) => match parse(bytes) {
+                    Ok(ev) => renderer.event(&ev, &mut Sink::new(out, &mut screen))?,
+                    Err(why) => {
+                        bad = true;
+                        out.flush()?;
+                        app::warn(TOOL, format!("{at}: {why}"));
+                    }
+                },
+                Item::TooLong(err) => {
                     bad = true;
                     out.flush()?;
-                    app::warn(TOOL, format!("{at}: {why}"));
+                    app::warn(TOOL, format!("{at}: {err}"));
                 }
-            },
-            Item::TooLong(err) => {
-                bad = true;
-                out.flush()?;
-                app::warn(TOOL, format!("{at}: {err}"));
             }
-        }
-        Ok(Flow::Continue)
-    })?;
+            Ok(Flow::Continue)
+        },
+    )?;
     renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
     out.flush()?;
     Ok(app::status(bad))
@@ -177,7 +187,9 @@ fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    let from_env = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
     from_env
         .filter(|&w| w > 0)
         .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))

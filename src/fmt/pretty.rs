@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::event::{Block, Content, Control, Envelope, Text, s, view};
-use super::format::{cost, duration, denials, tokens, turns};
+use super::format::{cost, denials, duration, tokens, turns};
 use super::sink::Sink;
 use super::stream::{Kind, Step, Streamed};
 use super::theme::Role;
@@ -72,7 +72,11 @@ impl Pretty {
     pub fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> io::Result<()> {
         o.end_line()?;
         if self.open {
-            line(o, Role::Warning, "⚠ input ended before the session's result")?;
+            line(
+                o,
+                Role::Warning,
+                "⚠ input ended before the session's result",
+            )?;
         }
         Ok(())
     }
@@ -106,7 +110,11 @@ impl Pretty {
             return Ok(());
         };
         let id = s(&msg.id);
-        let role = if ev.error.is_some() { Role::Error } else { Role::Plain };
+        let role = if ev.error.is_some() {
+            Role::Error
+        } else {
+            Role::Plain
+        };
         match &msg.content {
             None => {}
             Some(Content::Text(t)) => self.say(o, role, t.as_str())?,
@@ -137,7 +145,9 @@ impl Pretty {
                 o.set_indent(0);
                 Ok(())
             }
-            "redacted_thinking" if self.opts.thinking => line(o, Role::Thinking, "∴ (redacted thinking)"),
+            "redacted_thinking" if self.opts.thinking => {
+                line(o, Role::Thinking, "∴ (redacted thinking)")
+            }
             "tool_use" | "server_tool_use" | "mcp_tool_use" => {
                 let name = s(&b.name);
                 o.end_line()?;
@@ -190,7 +200,11 @@ impl Pretty {
     }
 
     fn tool_result<W: Write>(&mut self, b: &Block<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let role = if b.is_error == Some(true) { Role::Error } else { Role::Plain };
+        let role = if b.is_error == Some(true) {
+            Role::Error
+        } else {
+            Role::Plain
+        };
         let text = tool::result_text(b.content.as_ref());
         let (shown, omitted) = tool::head(&text, self.opts.max_lines);
         o.end_line()?;
@@ -246,7 +260,11 @@ impl Pretty {
             }
             "task_notification" => {
                 let status = s(&ev.status);
-                let role = if status == "failed" { Role::Warning } else { Role::Dim };
+                let role = if status == "failed" {
+                    Role::Warning
+                } else {
+                    Role::Dim
+                };
                 o.end_line()?;
                 o.label(role, "· task ")?;
                 o.inline(role, if status.is_empty() { "ended" } else { status })?;
@@ -318,9 +336,14 @@ impl Pretty {
             }
         }
         let mut stats = String::new();
-        for part in [turns(ev.num_turns), ev.duration_ms.map(duration), ev.total_cost_usd.map(cost), tokens(ev.usage)]
-            .into_iter()
-            .flatten()
+        for part in [
+            turns(ev.num_turns),
+            ev.duration_ms.map(duration),
+            ev.total_cost_usd.map(cost),
+            tokens(ev.usage),
+        ]
+        .into_iter()
+        .flatten()
         {
             stats.push_str(" · ");
             stats.push_str(&part);
@@ -333,7 +356,11 @@ impl Pretty {
         o.end_line()
     }
 
-    fn control_request<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+    fn control_request<W: Write>(
+        &mut self,
+        ev: &Envelope<'_>,
+        o: &mut Sink<'_, W>,
+    ) -> io::Result<()> {
         let none = Control::default();
         let req = ev.request.as_ref().unwrap_or(&none);
         match s(&req.subtype) {
@@ -365,7 +392,11 @@ impl Pretty {
         }
     }
 
-    fn control_response<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+    fn control_response<W: Write>(
+        &mut self,
+        ev: &Envelope<'_>,
+        o: &mut Sink<'_, W>,
+    ) -> io::Result<()> {
         let none = Control::default();
         let resp = ev.response.as_ref().unwrap_or(&none);
         let id = s(&resp.request_id);

@@ -223,7 +223,10 @@ mod tests {
 
     #[test]
     fn wraps_between_words() {
-        assert_eq!(render(Some(10), 0, &["aaa bbb ccc ddd"]), "aaa bbb \nccc ddd");
+        assert_eq!(
+            render(Some(10), 0, &["aaa bbb ccc ddd"]),
+            "aaa bbb \nccc ddd"
+        );
     }
 
     #[test]

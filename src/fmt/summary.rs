@@ -71,7 +71,11 @@ impl Summary {
             ("cost_usd", "total_cost_usd", ev.total_cost_usd),
             ("input_tokens", "input_tokens", usage.input_tokens),
             ("output_tokens", "output_tokens", usage.output_tokens),
-            ("api_error_status", "api_error_status", ev.api_error_status.filter(|_| failed)),
+            (
+                "api_error_status",
+                "api_error_status",
+                ev.api_error_status.filter(|_| failed),
+            ),
         ];
         let denied = denials(ev);
         if self.json {

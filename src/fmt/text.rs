@@ -51,7 +51,12 @@ impl Text {
                     None => Ok(()),
                 }
             }
-            "result" | "system" if ev.kind() == "result" || ev.subtype() == "init" => {
+            // A turn ends (result) or starts (init): nothing streamed carries over.
+            "result" => {
+                self.stream.reset();
+                o.end_line()
+            }
+            "system" if ev.subtype() == "init" => {
                 self.stream.reset();
                 o.end_line()
             }

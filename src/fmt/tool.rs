@@ -90,18 +90,15 @@ pub fn result_text<'c>(content: Option<&'c Content<'_>>) -> Cow<'c, str> {
 fn join_blocks(blocks: &[Block<'_>]) -> String {
     let mut out = String::new();
     for b in blocks {
+        let part: Cow<'_, str> = match (b.kind(), &b.text) {
+            (_, Some(t)) => Cow::Borrowed(t.as_str()),
+            ("", None) => continue,
+            (kind, None) => Cow::Owned(format!("[{kind}]")),
+        };
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
-        match (b.kind(), &b.text) {
-            (_, Some(t)) => out.push_str(&t.0),
-            ("", None) => {}
-            (kind, None) => {
-                out.push('[');
-                out.push_str(kind);
-                out.push(']');
-            }
-        }
+        out.push_str(&part);
     }
     out
 }
@@ -164,7 +161,10 @@ mod tests {
         assert_eq!(call_detail("TodoWrite", Some(&r)), r#"{"todos":[1,2]}"#);
         let long = format!(r#"{{"x":"{}"}}"#, "y".repeat(300));
         let r = raw(&long);
-        assert_eq!(call_detail("Other", Some(&r)).chars().count(), MAX_DETAIL + 1);
+        assert_eq!(
+            call_detail("Other", Some(&r)).chars().count(),
+            MAX_DETAIL + 1
+        );
     }
 
     #[test]
