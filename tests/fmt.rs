@@ -505,6 +505,15 @@ fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
     );
     assert_eq!(r.err.lines().count(), 2);
 
+    let mut bytes = format!("{}\n", assistant_text("first")).into_bytes();
+    bytes.extend_from_slice(b"{\"type\":\"assistant\",\"x\":\"\xff\"}\n");
+    bytes.extend_from_slice(assistant_text("after").as_bytes());
+    let o = bin("cc-fmt").write_stdin(bytes).output().expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "first\nafter\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("cc-fmt: stdin:2: invalid UTF-8: "), "{err}");
+
     let long = assistant_text(&"x".repeat(500));
     let input = format!(
         "{}\n{long}\n{}\n",

@@ -209,7 +209,7 @@ pub struct Envelope<'a> {
     #[serde(borrow, deserialize_with = "object")]
     pub message: Option<Message<'a>>,
     #[serde(borrow, deserialize_with = "object")]
-    pub event: Option<StreamEvent<'a>>,
+    pub event: Option<Box<StreamEvent<'a>>>,
     #[serde(rename = "isReplay", deserialize_with = "lenient")]
     pub is_replay: Option<bool>,
     #[serde(borrow, deserialize_with = "text")]
@@ -271,9 +271,9 @@ pub struct Envelope<'a> {
     #[serde(borrow, deserialize_with = "text")]
     pub request_id: Option<Text<'a>>,
     #[serde(borrow, deserialize_with = "object")]
-    pub request: Option<Control<'a>>,
+    pub request: Option<Box<Control<'a>>>,
     #[serde(borrow, deserialize_with = "object")]
-    pub response: Option<Control<'a>>,
+    pub response: Option<Box<Control<'a>>>,
 }
 
 impl Envelope<'_> {

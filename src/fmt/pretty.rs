@@ -362,7 +362,7 @@ impl Pretty {
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         let none = Control::default();
-        let req = ev.request.as_ref().unwrap_or(&none);
+        let req = ev.request.as_deref().unwrap_or(&none);
         match s(&req.subtype) {
             "interrupt" => {
                 if self.interrupts.len() < 64 {
@@ -398,7 +398,7 @@ impl Pretty {
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         let none = Control::default();
-        let resp = ev.response.as_ref().unwrap_or(&none);
+        let resp = ev.response.as_deref().unwrap_or(&none);
         let id = s(&resp.request_id);
         if s(&resp.subtype) == "error" {
             o.end_line()?;
