@@ -462,6 +462,22 @@ fn other_tools_show_the_input_that_matters() {
 }
 
 #[test]
+fn subagent_messages_are_indented_under_their_task() {
+    let input = [
+        serde_json::json!({"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Task","input":{"description":"Look around","prompt":"p"}}]},"parent_tool_use_id":null}).to_string(),
+        serde_json::json!({"type":"assistant","message":{"id":"m2","content":[{"type":"text","text":"sub says\nhi"},{"type":"tool_use","id":"t2","name":"Read","input":{"file_path":"a.txt"}}]},"parent_tool_use_id":"t1"}).to_string(),
+        serde_json::json!({"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":"x\ny"}]},"parent_tool_use_id":"t1"}).to_string(),
+        assistant_text("main again"),
+    ]
+    .join("\n");
+    let r = fmt(&[], &input);
+    assert_eq!(
+        r.out,
+        "● Task(Look around)\n  sub says\n  hi\n  ● Read(a.txt)\n    ⎿ x\n      y\nmain again\n"
+    );
+}
+
+#[test]
 fn unknown_events_are_one_dim_line_in_pretty_and_nothing_in_text() {
     let input = [
         r#"{"type":"rate_limit_event","rate_limit_info":{"status":"allowed"}}"#,

@@ -54,6 +54,9 @@ impl Pretty {
     }
 
     pub fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        // A subagent's messages (inside a Task call) are indented under it.
+        let nested = ev.parent_tool_use_id.is_some();
+        o.set_base(if nested { 2 } else { 0 });
         match ev.kind() {
             "stream_event" => return self.stream_event(ev, o),
             "assistant" => self.assistant(ev, o)?,

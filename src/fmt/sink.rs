@@ -25,9 +25,12 @@ pub struct Screen {
     col: usize,
     /// Nothing written on the current line yet.
     fresh: bool,
-    /// The indent is owed before the next character (set by a newline in text).
-    owe_indent: bool,
+    /// The current line was started by a newline inside text, so it owes the
+    /// indent as well as the base.
+    continued: bool,
     indent: usize,
+    /// Columns before every line (nested output, e.g. a subagent's).
+    base: usize,
     after_space: bool,
 }
 
@@ -39,8 +42,9 @@ impl Screen {
             width: width.filter(|&w| w > 0),
             col: 0,
             fresh: true,
-            owe_indent: false,
+            continued: false,
             indent: 0,
+            base: 0,
             after_space: true,
         }
     }
@@ -87,7 +91,7 @@ impl<'s, W: Write> Sink<'s, W> {
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.fresh = true;
-        self.scr.owe_indent = false;
+        self.scr.continued = false;
         self.scr.after_space = true;
         Ok(())
     }
@@ -95,6 +99,11 @@ impl<'s, W: Write> Sink<'s, W> {
     /// Columns before each continuation line of text written from now on.
     pub fn set_indent(&mut self, indent: usize) {
         self.scr.indent = indent;
+    }
+
+    /// Columns before every line written from now on.
+    pub fn set_base(&mut self, base: usize) {
+        self.scr.base = base;
     }
 
     fn styled(&mut self, role: Role, s: &str) -> io::Result<()> {
@@ -109,14 +118,19 @@ impl<'s, W: Write> Sink<'s, W> {
                 self.scr.col = 0;
                 self.scr.fresh = true;
                 self.scr.after_space = true;
-                self.scr.owe_indent = self.scr.indent > 0;
+                self.scr.continued = true;
             }
             if seg.is_empty() {
                 continue;
             }
-            if self.scr.owe_indent {
-                self.pad(self.scr.indent)?;
-                self.scr.owe_indent = false;
+            if self.scr.fresh {
+                let owed = self.scr.base
+                    + if self.scr.continued {
+                        self.scr.indent
+                    } else {
+                        0
+                    };
+                self.pad(owed)?;
             }
             self.scr.fresh = false;
             match self.scr.width {
@@ -146,15 +160,15 @@ impl<'s, W: Write> Sink<'s, W> {
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.after_space = true;
-        let indent = self.scr.indent;
-        self.pad(indent)
+        let owed = self.scr.base + self.scr.indent;
+        self.pad(owed)
     }
 
     /// Writes one line segment (no `\n`), wrapping at `width` columns.
     fn wrapped(&mut self, seg: &str, width: usize) -> io::Result<()> {
         let mut run = 0; // start of the bytes not yet written
         for (i, c) in seg.char_indices() {
-            let line_start = self.scr.indent.min(width.saturating_sub(1));
+            let line_start = (self.scr.base + self.scr.indent).min(width.saturating_sub(1));
             if c == '\t' {
                 self.out.write_all(&seg.as_bytes()[run..i])?;
                 run = i + 1;
@@ -249,6 +263,22 @@ mod tests {
     #[test]
     fn streamed_chunks_keep_the_column() {
         assert_eq!(render(Some(6), 0, &["abc", "def", "gh"]), "abcdef\ngh");
+    }
+
+    #[test]
+    fn base_indents_every_line() {
+        let mut out = Vec::new();
+        let mut scr = Screen::new(Theme::new(false), Some(8));
+        let mut sink = Sink::new(&mut out, &mut scr);
+        sink.set_base(2);
+        sink.set_indent(1);
+        sink.text(Role::Plain, "a\nbbbbbbbbb").unwrap();
+        sink.newline().unwrap();
+        sink.text(Role::Plain, "c").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "  a\n   bbbbb\n   bbbb\n  c"
+        );
     }
 
     #[test]
