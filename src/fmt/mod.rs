@@ -9,6 +9,7 @@
 
 mod event;
 mod format;
+mod lenient;
 mod pretty;
 mod sink;
 mod stream;
