@@ -1,0 +1,84 @@
+//! Numbers as people read them: durations, costs, token counts, turns, and
+//! the tools a result says were denied.
+
+use super::event::{Envelope, Usage, s};
+
+/// `850ms`, `4.1s`, `2m05s`.
+pub fn duration(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return "?".into();
+    }
+    if ms < 1000.0 {
+        return format!("{}ms", ms.round());
+    }
+    let secs = ms / 1000.0;
+    if secs < 60.0 {
+        return format!("{secs:.1}s");
+    }
+    let whole = secs.round() as u64;
+    format!("{}m{:02}s", whole / 60, whole % 60)
+}
+
+/// `$0.0010`, `$1.25`.
+pub fn cost(usd: f64) -> String {
+    if usd < 1.0 {
+        format!("${usd:.4}")
+    } else {
+        format!("${usd:.2}")
+    }
+}
+
+/// `24 in / 34 out tokens`.
+pub fn tokens(usage: Option<Usage>) -> Option<String> {
+    let u = usage?;
+    if u.input_tokens.is_none() && u.output_tokens.is_none() {
+        return None;
+    }
+    let n = |v: Option<f64>| v.map_or_else(|| "?".into(), |v| format!("{v}"));
+    Some(format!(
+        "{} in / {} out tokens",
+        n(u.input_tokens),
+        n(u.output_tokens)
+    ))
+}
+
+/// `1 turn`, `3 turns`.
+pub fn turns(n: Option<f64>) -> Option<String> {
+    let n = n?;
+    Some(if n == 1.0 {
+        "1 turn".into()
+    } else {
+        format!("{n} turns")
+    })
+}
+
+/// The names of the denied tools, comma-separated, each once; untrusted.
+pub fn denials(ev: &Envelope<'_>) -> Option<String> {
+    let list = ev.permission_denials.as_ref()?;
+    let mut names: Vec<&str> = Vec::new();
+    for d in list {
+        let name = s(&d.tool_name);
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(67.0), "67ms");
+        assert_eq!(duration(4120.0), "4.1s");
+        assert_eq!(duration(125_000.0), "2m05s");
+    }
+
+    #[test]
+    fn costs() {
+        assert_eq!(cost(0.00097), "$0.0010");
+        assert_eq!(cost(2.5), "$2.50");
+    }
+}
