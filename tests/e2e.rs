@@ -17,11 +17,19 @@ const MERGED: &str = "The user sent a new message while you were working";
 fn echo_to(fifo: &Path, line: &str) {
     let deadline = Instant::now() + STEP;
     while !fifo.exists() {
-        assert!(Instant::now() < deadline, "{} never appeared", fifo.display());
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            fifo.display()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut w = std::fs::OpenOptions::new().write(true).open(fifo).expect("open FIFO for writing");
-    w.write_all(format!("{line}\n").as_bytes()).expect("write to FIFO");
+    let mut w = std::fs::OpenOptions::new()
+        .write(true)
+        .open(fifo)
+        .expect("open FIFO for writing");
+    w.write_all(format!("{line}\n").as_bytes())
+        .expect("write to FIFO");
 }
 
 fn fifo_in(sandbox: &Sandbox) -> PathBuf {
@@ -30,9 +38,10 @@ fn fifo_in(sandbox: &Sandbox) -> PathBuf {
 
 fn is_tool_use(e: &Value, name: &str) -> bool {
     e["type"] == "assistant"
-        && e["message"]["content"]
-            .as_array()
-            .is_some_and(|c| c.iter().any(|b| b["type"] == "tool_use" && b["name"] == name))
+        && e["message"]["content"].as_array().is_some_and(|c| {
+            c.iter()
+                .any(|b| b["type"] == "tool_use" && b["name"] == name)
+        })
 }
 
 #[test]
@@ -47,10 +56,18 @@ fn steering_line_reaches_the_model_while_a_tool_runs() {
     echo_to(&fifo, "please also count the files");
 
     // The model is told, in the running turn, and the line is replayed.
-    let req = api.wait_for(STEP, |r| r.contains(MERGED) && r.contains("please also count the files"));
-    assert!(req.is_some(), "steering never reached the model\n{}", api.summary());
+    let req = api.wait_for(STEP, |r| {
+        r.contains(MERGED) && r.contains("please also count the files")
+    });
+    assert!(
+        req.is_some(),
+        "steering never reached the model\n{}",
+        api.summary()
+    );
     s.wait_for("the replayed steering message", STEP, |e| {
-        e["type"] == "user" && e["isReplay"] == true && e["message"]["content"] == "please also count the files"
+        e["type"] == "user"
+            && e["isReplay"] == true
+            && e["message"]["content"] == "please also count the files"
     });
     let result = s.wait_result(STEP);
     assert_eq!(result["is_error"], false, "{}", s.transcript());
@@ -77,17 +94,26 @@ fn interrupt_stops_the_tool_and_the_session_goes_on() {
     assert_eq!(ack["response"]["subtype"], "success", "{ack}");
     let result = s.wait_result(STEP);
     assert_eq!(result["subtype"], "error_during_execution", "{result}");
-    assert!(started.elapsed() < Duration::from_secs(15), "the sleep was not interrupted");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the sleep was not interrupted"
+    );
 
     echo_to(&fifo, "carry on");
     let next = s.wait_result(STEP);
     assert_eq!(next["is_error"], false, "{}", s.transcript());
     assert_eq!(next["result"], "echo: carry on", "{next}");
-    assert_eq!(next["session_id"], result["session_id"], "not the same session");
+    assert_eq!(
+        next["session_id"], result["session_id"],
+        "not the same session"
+    );
 
     echo_to(&fifo, "/end");
     let status = s.finish(STEP);
-    assert!(status.success(), "exit status from the last result (success): {status:?}");
+    assert!(
+        status.success(),
+        "exit status from the last result (success): {status:?}"
+    );
 }
 
 #[test]
@@ -102,7 +128,8 @@ fn full_pipeline_with_a_second_writer() {
          | cc-fmt --color never",
     ));
     s.wait_for("the Bash call in the transcript", STEP, |e| {
-        e.as_str().is_some_and(|l| l.contains("sleep 3; echo built"))
+        e.as_str()
+            .is_some_and(|l| l.contains("sleep 3; echo built"))
     });
     // A second terminal steers while the tool runs.
     let writer = {
@@ -113,14 +140,19 @@ fn full_pipeline_with_a_second_writer() {
     let req = api.wait_for(STEP, |r| r.contains("second writer: update the changelog"));
     assert!(req.is_some(), "{}", api.summary());
     s.wait_for("the steering message in the transcript", STEP, |e| {
-        e.as_str().is_some_and(|l| l.contains("second writer: update the changelog"))
+        e.as_str()
+            .is_some_and(|l| l.contains("second writer: update the changelog"))
     });
     s.wait_for("the result footer", STEP, |e| {
-        e.as_str().is_some_and(|l| l.contains("Tool finished: built"))
+        e.as_str()
+            .is_some_and(|l| l.contains("Tool finished: built"))
     });
     echo_to(&fifo, "/end");
     let status = s.finish(STEP);
     assert!(status.success(), "{status:?}\n{}", s.transcript());
     let transcript = s.raw_lines().join("\n");
-    assert!(!transcript.contains("{\"type\""), "raw JSON reached the transcript:\n{transcript}");
+    assert!(
+        !transcript.contains("{\"type\""),
+        "raw JSON reached the transcript:\n{transcript}"
+    );
 }

@@ -11,7 +11,9 @@ use std::process::Output;
 use support::{MockApi, Sandbox};
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
 }
 
 fn run(sandbox: &Sandbox, script: &str, args: &[&str]) -> Output {
@@ -30,7 +32,10 @@ fn every_example_script_is_tested() {
     for entry in std::fs::read_dir(example("")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name.ends_with(".sh") {
-            assert!(tested.contains(&name.as_str()), "examples/{name} has no test in tests/examples.rs");
+            assert!(
+                tested.contains(&name.as_str()),
+                "examples/{name} has no test in tests/examples.rs"
+            );
         }
     }
 }
@@ -42,7 +47,14 @@ fn filter_recipes_answer_their_questions() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     // The demo's assistant text, its two tool calls, its cost, its Bash command.
-    for needle in ["Let me look first.", "/etc/hostname", "\"Bash\"", "0.00097", "printf 'a\\tb\\n'; echo done", "\"stream_event\":"] {
+    for needle in [
+        "Let me look first.",
+        "/etc/hostname",
+        "\"Bash\"",
+        "0.00097",
+        "printf 'a\\tb\\n'; echo done",
+        "\"stream_event\":",
+    ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
 }
@@ -53,7 +65,10 @@ fn replay_saved_shows_transcript_text_and_summary() {
     let out = run(&Sandbox::new(&api), "replay-saved.sh", &[]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
-    assert!(stdout.contains("session.jsonl is valid stream-json"), "{stdout}");
+    assert!(
+        stdout.contains("session.jsonl is valid stream-json"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Tool finished: a\tb"), "{stdout}");
     assert!(stdout.contains("echo done"), "{stdout}");
 }
@@ -62,12 +77,19 @@ fn replay_saved_shows_transcript_text_and_summary() {
 fn ci_step_passes_on_success_and_keeps_the_log() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
-    let out = run(&sandbox, "ci-step.sh", &["bash: echo from-ci", "--allowedTools", "Bash"]);
+    let out = run(
+        &sandbox,
+        "ci-step.sh",
+        &["bash: echo from-ci", "--allowedTools", "Bash"],
+    );
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     assert!(stdout.contains("Tool finished: from-ci"), "{stdout}");
     let log = std::fs::read_to_string(sandbox.cwd().join("claude-session.jsonl")).unwrap();
-    assert!(log.lines().any(|l| l.contains("\"type\":\"result\"")), "{log}");
+    assert!(
+        log.lines().any(|l| l.contains("\"type\":\"result\"")),
+        "{log}"
+    );
 }
 
 #[test]
@@ -75,6 +97,16 @@ fn ci_step_fails_the_job_on_an_error_result() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
     let out = run(&sandbox, "ci-step.sh", &["http: 400"]);
-    assert_eq!(out.status.code(), Some(1), "{}\n{}", text(&out.stdout), text(&out.stderr));
-    assert!(text(&out.stderr).contains("claude session failed"), "{}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("claude session failed"),
+        "{}",
+        text(&out.stderr)
+    );
 }
