@@ -36,12 +36,15 @@ A line written to the FIFO is:
                 is reported on stderr as FIFO:LINE: reason and dropped
   //TEXT        the text /TEXT (to send a message that starts with a slash)
   /interrupt    an interrupt control_request with a fresh request_id
-  /end          the end of the stream
+  /end          the end of the stream (stdin not yet read is not passed on)
   /help         the list of commands, on stderr
 Any other /word is reported and dropped. A line that starts with / but is not a /word, \
-such as a path (/tmp/log is full), is plain text. Lines are split on \\n only; a \\r \
-before it and a BOM are dropped, blank lines are skipped. Each writer's write of up to \
-PIPE_BUF (4096) bytes reaches the pipe whole, so lines from concurrent writers are never \
+such as a path (/tmp/log is full), is plain text.
+
+Lines, from stdin and the FIFO alike, are split on \\n only (U+2028 is not a break); a \\r \
+before it and a BOM are dropped, blank lines are skipped, a line over --max-line is \
+reported and skipped; every other stdin line goes out byte for byte. A write of up to \
+PIPE_BUF (4096) bytes reaches the FIFO whole, so lines from concurrent writers are never \
 torn or merged if each line is written with one write. When every writer has closed \
 the FIFO, a last line without a newline is taken as a line; bytes without a newline \
 that another writer's bytes follow before then become one line with them.

@@ -171,10 +171,16 @@ impl<'a> Pump<'a> {
             if stdin_ready || fifo_ready {
                 self.last_input = Instant::now();
             }
-            if stdin_ready && let Some(end) = self.read_stdin()? {
+            let stdin_end = if stdin_ready {
+                self.read_stdin()?
+            } else {
+                None
+            };
+            // Steering that arrived together with stdin's end still goes out.
+            if fifo_ready && let Some(end) = self.read_fifo()? {
                 return Ok(end);
             }
-            if fifo_ready && let Some(end) = self.read_fifo()? {
+            if let Some(end) = stdin_end {
                 return Ok(end);
             }
         }
