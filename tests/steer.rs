@@ -526,7 +526,11 @@ fn idle_timeout_ends_a_quiet_session_but_not_a_busy_one() {
 
 #[test]
 fn signals_end_with_their_status_and_remove_the_fifo() {
-    for (sig, code) in [(Signal::SIGTERM, 143), (Signal::SIGINT, 130), (Signal::SIGHUP, 129)] {
+    for (sig, code) in [
+        (Signal::SIGTERM, 143),
+        (Signal::SIGINT, 130),
+        (Signal::SIGHUP, 129),
+    ] {
         let (_dir, fifo) = temp();
         let s = Steer::start(&fifo, &[]);
         s.steer("ready\n");
