@@ -46,27 +46,23 @@ impl Fifo {
                 )));
             }
         };
-        if !created {
-            let meta = fs::symlink_metadata(path)
-                .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-            check(path, &meta)?;
-        }
-        let file = open_nofollow(path)?;
-        let meta = file
-            .metadata()
+        let meta = fs::symlink_metadata(path)
             .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-        let mut fifo = Fifo {
+        let checked = check(path, &meta);
+        // From here on, dropping `fifo` removes what this process created,
+        // whatever goes wrong below (but never a file swapped in meanwhile).
+        let fifo = Fifo {
             path: path.to_path_buf(),
             dev: meta.dev(),
             ino: meta.ino(),
-            created: false,
+            created: created && checked.is_ok(),
         };
-        check(path, &meta)?;
+        checked?;
+        let file = fifo.open_same()?;
         if created {
             // The umask may have taken the owner's write bit; writers need it.
             file.set_permissions(fs::Permissions::from_mode(0o600))
                 .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
-            fifo.created = true;
         }
         Ok((fifo, file.into()))
     }
@@ -74,6 +70,12 @@ impl Fifo {
     /// Opens the same FIFO again (after its last writer closed). Fails if the
     /// path was removed or now names something else.
     pub fn reopen(&self) -> Result<OwnedFd, Error> {
+        Ok(self.open_same()?.into())
+    }
+
+    /// Opens the path and checks, on the open descriptor, that it is still
+    /// the inode first seen there and still passes the rules.
+    fn open_same(&self) -> Result<File, Error> {
         let file = open_nofollow(&self.path)?;
         let meta = file
             .metadata()
@@ -85,7 +87,7 @@ impl Fifo {
             )));
         }
         check(&self.path, &meta)?;
-        Ok(file.into())
+        Ok(file)
     }
 
     pub fn path(&self) -> &Path {
