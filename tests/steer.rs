@@ -107,6 +107,20 @@ impl Steer {
         self.child.try_wait().expect("try_wait").is_none()
     }
 
+    /// Waits for the exit, then returns every stdout line not yet taken.
+    fn rest(&mut self) -> Vec<String> {
+        let start = Instant::now();
+        while self.running() {
+            assert!(start.elapsed() < PATIENCE, "cc-steer did not exit");
+            thread::sleep(Duration::from_millis(5));
+        }
+        let mut rest = vec![];
+        while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
+            rest.push(line);
+        }
+        rest
+    }
+
     /// Waits for the exit; returns the status code, stderr and how long it took.
     fn finish(mut self) -> (i32, String, Duration) {
         let start = Instant::now();
@@ -289,6 +303,7 @@ fn end_stops_and_removes_the_fifo_it_created() {
     assert!(meta.file_type().is_fifo());
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     s.steer("/end\nnot sent\n");
+    assert_eq!(s.rest(), Vec::<String>::new(), "nothing after /end");
     let (code, _, _) = s.finish();
     assert_eq!(code, 0);
     assert!(!fifo.exists(), "FIFO removed");
