@@ -147,6 +147,16 @@ impl Drop for Steer {
     }
 }
 
+/// A child killed when the test ends, even by a failed assertion.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Opens the FIFO for writing once cc-steer is reading it (a non-blocking
 /// open fails until a reader exists, so a dead cc-steer cannot hang a test).
 fn open_writer(fifo: &Path) -> fs::File {
@@ -558,13 +568,16 @@ fn signals_end_with_their_status_and_remove_the_fifo() {
 #[test]
 fn sigterm_ends_it_even_when_blocked_on_a_full_downstream() {
     let (_dir, fifo) = temp();
-    let mut child = steer_cmd()
-        .arg(&fifo)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped()) // never read
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = Reaped(
+        steer_cmd()
+            .arg(&fifo)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped()) // never read
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut child.0;
     let mut stdin = child.stdin.take().unwrap();
     // Far more than the pipe to stdout holds: cc-steer ends up blocked in write.
     let feeder = thread::spawn(move || {
@@ -596,13 +609,16 @@ fn sigterm_ends_it_even_when_blocked_on_a_full_downstream() {
 #[test]
 fn a_closed_downstream_ends_it_promptly_even_while_idle() {
     let (_dir, fifo) = temp();
-    let mut child = steer_cmd()
-        .arg(&fifo)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Reaped(
+        steer_cmd()
+            .arg(&fifo)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut child.0;
     let _stdin = child.stdin.take(); // kept open: only the downstream goes away
     let mut out = BufReader::new(child.stdout.take().unwrap());
     open_writer(&fifo).write_all(b"first\n").unwrap();
