@@ -2,7 +2,7 @@
 //! writers have gone, and removed on exit only if this process created it.
 //!
 //! Promises: a path that is a symlink, is not a FIFO, belongs to another user
-//! or is writable by group or others is refused (exit 2) before anything is
+//! or is readable or writable by group or others is refused (exit 2) before anything is
 //! read from it. The checks run twice: on `lstat` of the path (so nothing else
 //! is ever opened) and on `fstat` of the descriptor actually opened with
 //! `O_NOFOLLOW | O_NONBLOCK` (so a swap between check and open is caught).
@@ -157,10 +157,11 @@ fn check(path: &Path, meta: &Metadata) -> Result<(), Error> {
         return Err(refused(path, &format!("is {what}, not a FIFO")));
     }
     let mode = meta.mode() & 0o7777;
-    if mode & 0o022 != 0 {
+    // Writers could inject prompts; readers could steal steering lines.
+    if mode & 0o077 != 0 {
         return Err(refused(
             path,
-            &format!("has mode {mode:04o}: group or others may write to it (chmod 600 it)"),
+            &format!("has mode {mode:04o}: group or others may use it (chmod 600 it)"),
         ));
     }
     Ok(())

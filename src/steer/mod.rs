@@ -51,7 +51,7 @@ that another writer's bytes follow before then become one line with them.
 
 The FIFO is created with mode 0600 if absent and removed on exit if cc-steer created it. \
 An existing path is used only if it is a FIFO (not a symbolic link) owned by this user \
-and not writable by group or others; otherwise cc-steer refuses it and exits 2. Removing \
+and neither readable nor writable by group or others (mode 0600); otherwise cc-steer refuses it and exits 2. Removing \
 the FIFO while cc-steer runs does not end it (write /end, or send SIGTERM).
 
 Lifecycle: `echo ... > FIFO` may be repeated any number of times; cc-steer keeps \
