@@ -15,6 +15,8 @@
 
 mod input;
 mod output;
+mod scan;
+mod tree;
 mod view;
 
 use serde_json::Value;

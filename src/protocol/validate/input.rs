@@ -53,8 +53,8 @@ fn user(top: &Fields<'_>) -> Result<(), String> {
 /// `content`: a non-empty string or a non-empty array of well-formed blocks.
 fn content(parent: &Fields<'_>, allowed: &[&str]) -> Result<(), String> {
     let raw = parent.req("content", Want::StrOrArr)?;
-    if Kind::of(raw) == Kind::String {
-        if raw.get() == "\"\"" {
+    if raw.kind() == Kind::String {
+        if raw.is_empty_string() {
             return Err(parent.at("content", "is an empty string, expected some text"));
         }
         return Ok(());
@@ -105,7 +105,7 @@ fn block(b: &Fields<'_>, allowed: &[&str]) -> Result<(), String> {
             b.req("tool_use_id", Want::Str)?;
             b.opt("is_error", Want::Bool)?;
             if let Some(raw) = b.opt("content", Want::StrOrArr)?
-                && Kind::of(raw) == Kind::Array
+                && raw.kind() == Kind::Array
             {
                 for inner in &b.objects("content")? {
                     block(inner, RESULT_BLOCKS)?;

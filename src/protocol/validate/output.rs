@@ -95,7 +95,7 @@ fn user(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.opt_one_of("priority", &["now", "next", "later"])?;
     let message = top.req_obj("message")?;
     message.req_one_of("role", &["user"])?;
-    if message.req("content", StrOrArr)?.get().starts_with('[') {
+    if message.req("content", StrOrArr)?.kind() == super::view::Kind::Array {
         for block in message.objects("content")? {
             block.req("type", Str)?;
         }

@@ -6,9 +6,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
-
+use super::scan;
+use super::tree::{self, Pairs, Slot, Top};
 use crate::sanitize;
 
 /// The JSON type of a value.
@@ -23,8 +22,9 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    pub fn of(raw: &RawValue) -> Kind {
-        let first = raw.get().trim_start().as_bytes().first();
+    /// The type of a valid JSON text.
+    pub fn of(raw: &str) -> Kind {
+        let first = raw.trim_start().as_bytes().first();
         first.map_or(Kind::Null, |&b| Kind::of_first(b))
     }
 
@@ -97,106 +97,118 @@ impl Want {
     }
 }
 
-/// A JSON string, borrowed from the line when it holds no escapes.
-pub(super) struct Text<'a>(pub Cow<'a, str>);
+/// A field's value: a top-level member already parsed, or raw JSON text.
+#[derive(Clone, Copy)]
+pub(super) enum Val<'a, 'f> {
+    Slot(&'f Slot<'a>),
+    Raw(&'a str),
+}
 
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(s.to_owned())))
-            }
+impl<'a> Val<'a, '_> {
+    pub fn kind(self) -> Kind {
+        match self {
+            Val::Slot(slot) => slot.kind(),
+            Val::Raw(raw) => Kind::of(raw),
         }
-        d.deserialize_str(V)
+    }
+
+    /// The decoded string, when it is one.
+    fn string(self) -> Option<Cow<'a, str>> {
+        match self {
+            Val::Slot(Slot::Str(s)) => Some(s.clone()),
+            Val::Slot(_) => None,
+            Val::Raw(raw) => scan::string(raw),
+        }
+    }
+
+    /// True for the string `""`.
+    pub fn is_empty_string(self) -> bool {
+        match self {
+            Val::Slot(Slot::Str(s)) => s.is_empty(),
+            Val::Slot(_) => false,
+            Val::Raw(raw) => raw == "\"\"",
+        }
     }
 }
 
-type Pairs<'a> = Vec<(Text<'a>, &'a RawValue)>;
-
-/// The pairs of one object, in order (duplicates kept; lookups take the last,
-/// as serde_json and the CLI do).
-struct Object<'a>(Pairs<'a>);
-
-struct ObjectVisitor;
-
-impl<'de> Visitor<'de> for ObjectVisitor {
-    type Value = Object<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            pairs.push((key, map.next_value::<&'de RawValue>()?));
-        }
-        Ok(Object(pairs))
-    }
-}
-
-impl<'de> Deserialize<'de> for Object<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(ObjectVisitor)
-    }
+/// How an object is held: the line's top level or one of its top-level
+/// objects (parsed by [`tree`], which validated the line), or the raw text of
+/// a deeper object, walked on demand by [`scan`].
+enum Repr<'a> {
+    Top(Top<'a>),
+    Pairs(Pairs<'a>),
+    Nested(&'a str),
 }
 
 /// One JSON object with what errors need: the message kind (`result`) and the
-/// path that leads to it (`message.`).
+/// path that leads to it (`message.content[0]`). Lookups take the last of
+/// duplicate keys, as serde_json and the CLI's JSON.parse do.
 pub(super) struct Fields<'a> {
-    pairs: Pairs<'a>,
+    repr: Repr<'a>,
     pub kind: &'static str,
-    path: String,
+    path: Cow<'static, str>,
 }
 
 impl<'a> Fields<'a> {
-    /// The top-level object of a line.
+    /// The top-level object of a line: this parse is what validates the JSON.
     pub fn parse_top(text: &'a str) -> Result<Self, serde_json::Error> {
-        let Object(pairs) = serde_json::from_str(text)?;
         Ok(Fields {
-            pairs,
+            repr: Repr::Top(tree::parse(text)?),
             kind: "",
-            path: String::new(),
+            path: Cow::Borrowed(""),
         })
     }
 
-    /// A nested object (already known to be one) at `path` (`message.content[0]`).
-    fn nested(&self, raw: &'a RawValue, path: String) -> Result<Self, String> {
-        let Object(pairs) = serde_json::from_str(raw.get()).map_err(|e| self.at(&path, e))?;
-        Ok(Fields {
-            pairs,
+    /// The object held by `val` (known to be one), at `path`.
+    fn nested(&self, val: Val<'a, '_>, path: Cow<'static, str>) -> Self {
+        let repr = match val {
+            Val::Slot(Slot::Object(pairs)) => Repr::Pairs(pairs.clone()),
+            Val::Raw(raw) => Repr::Nested(raw),
+            Val::Slot(_) => Repr::Nested("{}"),
+        };
+        Fields {
+            repr,
             kind: self.kind,
-            path: path + ".",
-        })
+            path,
+        }
     }
 
-    pub fn get(&self, name: &str) -> Option<&'a RawValue> {
-        self.pairs.iter().rev().find(|(k, _)| k.0 == name).map(|(_, v)| *v)
+    /// The path of field `name` of this object.
+    fn child(&self, name: &'static str) -> Cow<'static, str> {
+        if self.path.is_empty() {
+            Cow::Borrowed(name)
+        } else {
+            Cow::Owned(format!("{}.{name}", self.path))
+        }
+    }
+
+    /// Field `name`, if present.
+    pub fn get(&self, name: &str) -> Option<Val<'a, '_>> {
+        match &self.repr {
+            Repr::Top(top) => top.iter().rev().find(|(k, _)| k.0 == name).map(|(_, v)| Val::Slot(v)),
+            Repr::Pairs(pairs) => pairs.iter().rev().find(|(k, _)| k.0 == name).map(|(_, v)| Val::Raw(v.get())),
+            Repr::Nested(text) => scan::members(text)
+                .filter(|(k, _)| scan::key_is(k, name))
+                .last()
+                .map(|(_, v)| Val::Raw(v)),
+        }
     }
 
     /// An error about field `name` of this object.
     pub fn at(&self, name: &str, msg: impl fmt::Display) -> String {
-        if self.kind.is_empty() {
-            format!("{}{name} {msg}", self.path)
-        } else {
-            format!("{}: {}{name} {msg}", self.kind, self.path)
-        }
+        let dot = if self.path.is_empty() { "" } else { "." };
+        let kind = if self.kind.is_empty() { "" } else { ": " };
+        format!("{}{kind}{}{dot}{name} {msg}", self.kind, self.path)
     }
 
     /// `name` if present, checked against `want`.
-    pub fn opt(&self, name: &str, want: Want) -> Result<Option<&'a RawValue>, String> {
+    pub fn opt(&self, name: &str, want: Want) -> Result<Option<Val<'a, '_>>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(raw) => {
-                let kind = Kind::of(raw);
+            Some(val) => {
+                let kind = val.kind();
                 if want.accepts(kind) {
-                    Ok(Some(raw))
+                    Ok(Some(val))
                 } else {
                     Err(self.at(name, format_args!("is {}, expected {}", kind.article(), want.describe())))
                 }
@@ -205,7 +217,7 @@ impl<'a> Fields<'a> {
     }
 
     /// `name`, which must be present and match `want`.
-    pub fn req(&self, name: &str, want: Want) -> Result<&'a RawValue, String> {
+    pub fn req(&self, name: &str, want: Want) -> Result<Val<'a, '_>, String> {
         self.opt(name, want)?
             .ok_or_else(|| self.at(name, format_args!("is missing, expected {}", want.describe())))
     }
@@ -221,29 +233,30 @@ impl<'a> Fields<'a> {
         Ok(())
     }
 
-    pub fn req_obj(&self, name: &str) -> Result<Fields<'a>, String> {
-        let raw = self.req(name, Want::Obj)?;
-        self.nested(raw, format!("{}{name}", self.path))
+    pub fn req_obj(&self, name: &'static str) -> Result<Fields<'a>, String> {
+        let val = self.req(name, Want::Obj)?;
+        Ok(self.nested(val, self.child(name)))
     }
 
-    pub fn opt_obj(&self, name: &str) -> Result<Option<Fields<'a>>, String> {
-        match self.opt(name, Want::Obj)? {
-            Some(raw) => self.nested(raw, format!("{}{name}", self.path)).map(Some),
-            None => Ok(None),
-        }
+    pub fn opt_obj(&self, name: &'static str) -> Result<Option<Fields<'a>>, String> {
+        let val = self.opt(name, Want::Obj)?;
+        Ok(val.map(|val| self.nested(val, self.child(name))))
     }
 
     /// The decoded string `name`, if present (error if it is not a string).
     pub fn opt_str(&self, name: &str) -> Result<Option<Cow<'a, str>>, String> {
         match self.opt(name, Want::Str)? {
-            Some(raw) => decode(raw).map(Some).map_err(|e| self.at(name, e)),
+            Some(val) => match val.string() {
+                Some(s) => Ok(Some(s)),
+                None => Err(self.at(name, "is not a valid JSON string")),
+            },
             None => Ok(None),
         }
     }
 
     pub fn req_str(&self, name: &str) -> Result<Cow<'a, str>, String> {
-        let raw = self.req(name, Want::Str)?;
-        decode(raw).map_err(|e| self.at(name, e))
+        self.req(name, Want::Str)?;
+        Ok(self.opt_str(name)?.unwrap_or_default())
     }
 
     /// A string field that must be one of `allowed`, when present.
@@ -262,79 +275,26 @@ impl<'a> Fields<'a> {
         Ok(self.opt_one_of(name, allowed)?.unwrap_or_default())
     }
 
-    /// The elements of array `name` (already checked to be an array) that
-    /// must all be objects, parsed in one pass, each with its path for errors.
-    pub fn objects(&self, name: &str) -> Result<Vec<Fields<'a>>, String> {
-        let Some(raw) = self.get(name) else {
-            return Ok(vec![]);
+    /// The elements of array `name` (when it is one), which must all be
+    /// objects; an error names the first that is not.
+    pub fn objects(&self, name: &'static str) -> Result<Vec<Fields<'a>>, String> {
+        let items: Vec<&'a str> = match self.get(name) {
+            Some(Val::Slot(Slot::Array(items))) => items.iter().map(|v| v.get()).collect(),
+            Some(Val::Raw(raw)) if Kind::of(raw) == Kind::Array => scan::elements(raw).collect(),
+            _ => return Ok(vec![]),
         };
-        let items: Vec<Element<'a>> = serde_json::from_str(raw.get()).map_err(|e| self.at(name, e))?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let path = format!("{}{name}[{i}]", self.path);
-            match item {
-                Element::Object(pairs) => out.push(Fields {
-                    pairs,
-                    kind: self.kind,
-                    path: path + ".",
-                }),
-                Element::Other(kind) => {
-                    let prefix = if self.kind.is_empty() { String::new() } else { format!("{}: ", self.kind) };
-                    return Err(format!("{prefix}{path} is {}, expected an object", kind.article()));
-                }
+            let kind = Kind::of(item);
+            if kind != Kind::Object {
+                let msg = format_args!("is {}, expected an object", kind.article());
+                return Err(self.at(&format!("{name}[{i}]"), msg));
             }
+            let path = format!("{}[{i}]", self.child(name));
+            out.push(self.nested(Val::Raw(item), Cow::Owned(path)));
         }
         Ok(out)
     }
-}
-
-/// An array element: an object's pairs, or the type of anything else.
-enum Element<'a> {
-    Object(Pairs<'a>),
-    Other(Kind),
-}
-
-impl<'de> Deserialize<'de> for Element<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Element<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let Object(pairs) = ObjectVisitor.visit_map(map)?;
-                Ok(Element::Object(pairs))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Element::Other(Kind::Array))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::String))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::Bool))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::Number))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::Number))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::Number))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Element::Other(Kind::Null))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-fn decode(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
-    serde_json::from_str::<Text>(raw.get()).map(|t| t.0)
 }
 
 /// A value for a message: JSON-quoted, cut to 60 characters, terminal-safe.
