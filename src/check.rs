@@ -92,28 +92,33 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut failed = false;
     let mut unknown = false;
     let mut stop: Option<Error> = None;
-    output::each_line(&cli.inputs.files, cli.inputs.max_line, &mut out, |at, item, out| {
-        let reason = match item {
-            Item::Line(line) => match check(&cli, at, line) {
-                Ok(known) => {
-                    unknown |= !known;
-                    out.write_all(line)?;
-                    out.write_all(b"\n")?;
-                    return Ok(Flow::Continue);
-                }
-                Err(reason) => reason,
-            },
-            Item::TooLong(err) => err.to_string(),
-        };
-        failed = true;
-        if cli.keep_going {
-            app::warn(TOOL, format_args!("{at}: {reason}"));
-            Ok(Flow::Continue)
-        } else {
-            stop = Some(Error::data(format!("{at}: {reason}")));
-            Ok(Flow::Stop)
-        }
-    })?;
+    output::each_line(
+        &cli.inputs.files,
+        cli.inputs.max_line,
+        &mut out,
+        |at, item, out| {
+            let reason = match item {
+                Item::Line(line) => match check(&cli, at, line) {
+                    Ok(known) => {
+                        unknown |= !known;
+                        out.write_all(line)?;
+                        out.write_all(b"\n")?;
+                        return Ok(Flow::Continue);
+                    }
+                    Err(reason) => reason,
+                },
+                Item::TooLong(err) => err.to_string(),
+            };
+            failed = true;
+            if cli.keep_going {
+                app::warn(TOOL, format_args!("{at}: {reason}"));
+                Ok(Flow::Continue)
+            } else {
+                stop = Some(Error::data(format!("{at}: {reason}")));
+                Ok(Flow::Stop)
+            }
+        },
+    )?;
     match stop {
         Some(err) => Err(err),
         None => Ok(app::status(failed || (cli.strict && unknown))),

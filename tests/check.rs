@@ -11,9 +11,11 @@ use common::{all_fixtures, bin, fixture};
 use serde_json::{Value, json};
 
 // Minimal valid lines of each kind; the table breaks one field at a time.
-const USER: &str = r#"{"type":"user","message":{"role":"user","content":"hi"},"parent_tool_use_id":null}"#;
+const USER: &str =
+    r#"{"type":"user","message":{"role":"user","content":"hi"},"parent_tool_use_id":null}"#;
 const BLOCKS: &str = r#"{"type":"user","message":{"role":"user","content":[{"type":"text","text":"look"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"notes"},"title":null},{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"ok"}],"is_error":false}]},"priority":"next","session_id":"s","uuid":"u","isSynthetic":false}"#;
-const INTERRUPT: &str = r#"{"type":"control_request","request_id":"r1","request":{"subtype":"interrupt"}}"#;
+const INTERRUPT: &str =
+    r#"{"type":"control_request","request_id":"r1","request":{"subtype":"interrupt"}}"#;
 const ALLOW: &str = r#"{"type":"control_response","response":{"subtype":"success","request_id":"r2","response":{"behavior":"allow","updatedInput":{"command":"ls"}}}}"#;
 const RESULT: &str = r#"{"type":"result","subtype":"success","is_error":false,"duration_ms":65,"num_turns":1,"result":"done","session_id":"s","uuid":"u","total_cost_usd":0.01}"#;
 const ASSISTANT: &str = r#"{"type":"assistant","message":{"id":"m","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}]},"parent_tool_use_id":null,"session_id":"s","uuid":"u"}"#;
@@ -41,7 +43,10 @@ fn set(base: &str, at: &str, v: Value) -> String {
 fn unset(base: &str, at: &str) -> String {
     let mut doc: Value = serde_json::from_str(base).expect("base line is JSON");
     let (parent, key) = at.rsplit_once('/').expect("pointer");
-    let map = doc.pointer_mut(parent).and_then(Value::as_object_mut).expect("object");
+    let map = doc
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .expect("object");
     assert!(map.remove(key).is_some(), "{at} was not there");
     doc.to_string()
 }
@@ -52,7 +57,11 @@ fn assert_rejects(dir: &str, bad: &[u8], reason: &str) {
     let mut input = format!("{KEEP_ALIVE}\n").into_bytes();
     input.extend_from_slice(bad);
     input.extend_from_slice(format!("\n{KEEP_ALIVE}\n").as_bytes());
-    let out = bin("cc-check").arg(dir).write_stdin(input).output().expect("runs");
+    let out = bin("cc-check")
+        .arg(dir)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         stderr,
@@ -61,7 +70,11 @@ fn assert_rejects(dir: &str, bad: &[u8], reason: &str) {
         String::from_utf8_lossy(bad)
     );
     assert_eq!(out.status.code(), Some(1), "{dir}: exit status");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{KEEP_ALIVE}\n"), "{dir}: forwarded");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{KEEP_ALIVE}\n"),
+        "{dir}: forwarded"
+    );
 }
 
 macro_rules! rejects {
@@ -155,7 +168,11 @@ rejects! {
 #[test]
 fn invalid_utf8_is_reported_with_its_byte() {
     for dir in ["--input", "--output"] {
-        assert_rejects(dir, b"{\"type\":\"keep_\xffalive\"}", "invalid UTF-8 at byte 15");
+        assert_rejects(
+            dir,
+            b"{\"type\":\"keep_\xffalive\"}",
+            "invalid UTF-8 at byte 15",
+        );
         assert_rejects(dir, b"\xc3", "invalid UTF-8 at byte 1");
     }
 }
@@ -163,13 +180,24 @@ fn invalid_utf8_is_reported_with_its_byte() {
 #[test]
 fn valid_lines_of_every_kind_pass() {
     let input = [USER, BLOCKS, INTERRUPT, ALLOW, KEEP_ALIVE].join("\n") + "\n";
-    let out = bin("cc-check").write_stdin(input.clone()).output().expect("runs");
+    let out = bin("cc-check")
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.stdout, input.as_bytes());
     assert!(out.status.success());
 
-    let events = [RESULT, ASSISTANT, EVENT, INIT, RETRY, PERMISSION, REPLAY, ALLOW, KEEP_ALIVE].join("\n") + "\n";
-    let out = bin("cc-check").args(["--output", "--strict"]).write_stdin(events.clone()).output().expect("runs");
+    let events = [
+        RESULT, ASSISTANT, EVENT, INIT, RETRY, PERMISSION, REPLAY, ALLOW, KEEP_ALIVE,
+    ]
+    .join("\n")
+        + "\n";
+    let out = bin("cc-check")
+        .args(["--output", "--strict"])
+        .write_stdin(events.clone())
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.stdout, events.as_bytes());
     assert!(out.status.success());
@@ -182,24 +210,47 @@ fn every_fixture_passes_output_byte_for_byte() {
     let mut all = Vec::new();
     for path in &fixtures {
         let want = std::fs::read(path).expect("fixture");
-        let out = bin("cc-check").args(["--output", "--strict"]).arg(path).output().expect("runs");
-        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{}", path.display());
-        assert!(out.stdout == want, "{} not passed through unchanged", path.display());
+        let out = bin("cc-check")
+            .args(["--output", "--strict"])
+            .arg(path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{}",
+            path.display()
+        );
+        assert!(
+            out.stdout == want,
+            "{} not passed through unchanged",
+            path.display()
+        );
         assert_eq!(out.status.code(), Some(0), "{}", path.display());
         all.extend(want);
     }
     // Several files are read in order, as one stream.
-    let out = bin("cc-check").arg("--output").args(&fixtures).output().expect("runs");
+    let out = bin("cc-check")
+        .arg("--output")
+        .args(&fixtures)
+        .output()
+        .expect("runs");
     assert!(out.stdout == all && out.status.success());
 }
 
 #[test]
 fn the_input_side_refuses_output_events() {
-    let out = bin("cc-check").arg(fixture("text-turn.jsonl")).output().expect("runs");
+    let out = bin("cc-check")
+        .arg(fixture("text-turn.jsonl"))
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("text-turn.jsonl:1: unknown input type \"system\""), "{stderr}");
+    assert!(
+        stderr.contains("text-turn.jsonl:1: unknown input type \"system\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -207,27 +258,45 @@ fn pass_through_is_byte_for_byte() {
     // Spacing, key order, escapes, U+2028 and numbers are kept exactly.
     let line = "{ \"uuid\":\"u\" ,\"type\" : \"stream_event\",\"event\":{\"type\":\"ping\",\"t\":\"\\u00e9é\u{2028}\\n\"},\"session_id\":\"s\",\"parent_tool_use_id\":null,\"n\":1.50e3 }";
     let input = format!("{line}\n{KEEP_ALIVE}");
-    let out = bin("cc-check").arg("--output").write_stdin(input).output().expect("runs");
+    let out = bin("cc-check")
+        .arg("--output")
+        .write_stdin(input)
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{line}\n{KEEP_ALIVE}\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{line}\n{KEEP_ALIVE}\n")
+    );
     assert!(out.status.success());
 }
 
 #[test]
 fn escaped_keys_and_types_are_decoded() {
     let line = r#"{"typ\u0065":"res\u0075lt","subtype":"success","is_error":false,"duration_ms":1,"num_turns":1,"session_\u0069d":"s"}"#;
-    let out = bin("cc-check").args(["--output", "--strict"]).write_stdin(line).output().expect("runs");
+    let out = bin("cc-check")
+        .args(["--output", "--strict"])
+        .write_stdin(line)
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.status.success());
     let bad = r#"{"typ\u0065":"res\u0075lt","subtype":"success","is_error":"no","duration_ms":1,"num_turns":1,"session_id":"s"}"#;
-    assert_rejects("--output", bad.as_bytes(), "result: is_error is a string, expected a boolean");
+    assert_rejects(
+        "--output",
+        bad.as_bytes(),
+        "result: is_error is a string, expected a boolean",
+    );
 }
 
 #[test]
 fn first_invalid_line_stops_and_nothing_after_is_forwarded() {
     let input = format!("{USER}\n{INTERRUPT}\n{{\"type\":\"user\"}}\n{USER}\n{{\"type\":5}}\n");
     let out = bin("cc-check").write_stdin(input).output().expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n{INTERRUPT}\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{USER}\n{INTERRUPT}\n")
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "cc-check: stdin:3: user message: message is missing, expected an object\n"
@@ -238,8 +307,15 @@ fn first_invalid_line_stops_and_nothing_after_is_forwarded() {
 #[test]
 fn keep_going_drops_and_reports_each_invalid_line() {
     let input = format!("{USER}\n{{\"type\":\"user\"}}\n{INTERRUPT}\n[]\n{USER}\n");
-    let out = bin("cc-check").arg("--keep-going").write_stdin(input).output().expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n{INTERRUPT}\n{USER}\n"));
+    let out = bin("cc-check")
+        .arg("--keep-going")
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{USER}\n{INTERRUPT}\n{USER}\n")
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "cc-check: stdin:2: user message: message is missing, expected an object\n\
@@ -247,7 +323,11 @@ fn keep_going_drops_and_reports_each_invalid_line() {
     );
     assert_eq!(out.status.code(), Some(1));
     // All valid: exit 0 even with -k.
-    let out = bin("cc-check").arg("-k").write_stdin(format!("{USER}\n")).output().expect("runs");
+    let out = bin("cc-check")
+        .arg("-k")
+        .write_stdin(format!("{USER}\n"))
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -255,7 +335,10 @@ fn keep_going_drops_and_reports_each_invalid_line() {
 fn blank_lines_crlf_and_bom_are_framing_not_data() {
     let input = format!("\u{feff}{USER}\r\n\r\n   \n{INTERRUPT}\r\n\n{{\"type\":\"user\"}}\r\n");
     let out = bin("cc-check").write_stdin(input).output().expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n{INTERRUPT}\n"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{USER}\n{INTERRUPT}\n")
+    );
     // Blank lines still count in line numbers.
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -266,12 +349,22 @@ fn blank_lines_crlf_and_bom_are_framing_not_data() {
 
 #[test]
 fn a_last_line_without_newline_is_checked() {
-    let out = bin("cc-check").write_stdin(format!("{USER}\n{INTERRUPT}")).output().expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n{INTERRUPT}\n"));
+    let out = bin("cc-check")
+        .write_stdin(format!("{USER}\n{INTERRUPT}"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{USER}\n{INTERRUPT}\n")
+    );
     assert!(out.status.success());
     // Truncated mid-object (a killed producer): invalid, reported with its column.
     let cut = &RESULT[..40];
-    let out = bin("cc-check").arg("--output").write_stdin(format!("{RESULT}\n{cut}")).output().expect("runs");
+    let out = bin("cc-check")
+        .arg("--output")
+        .write_stdin(format!("{RESULT}\n{cut}"))
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{RESULT}\n"));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -284,7 +377,11 @@ fn a_last_line_without_newline_is_checked() {
 fn a_line_over_max_line_is_invalid() {
     let long = set(USER, "/message/content", json!("x".repeat(200)));
     let input = format!("{USER}\n{long}\n{INTERRUPT}\n");
-    let out = bin("cc-check").args(["--max-line", "100"]).write_stdin(input.clone()).output().expect("runs");
+    let out = bin("cc-check")
+        .args(["--max-line", "100"])
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n"));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -292,21 +389,42 @@ fn a_line_over_max_line_is_invalid() {
     );
     assert_eq!(out.status.code(), Some(1));
     // With --keep-going the reader skips it and goes on.
-    let out = bin("cc-check").args(["--max-line", "100", "-k"]).write_stdin(input).output().expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n{INTERRUPT}\n"));
+    let out = bin("cc-check")
+        .args(["--max-line", "100", "-k"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{USER}\n{INTERRUPT}\n")
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn strict_reports_unknown_types_but_passes_them() {
-    let input = format!("{{\"type\":\"brand_new\",\"x\":1}}\n{{\"type\":\"system\",\"subtype\":\"later\"}}\n{RESULT}\n");
-    let out = bin("cc-check").arg("--output").write_stdin(input.clone()).output().expect("runs");
+    let input = format!(
+        "{{\"type\":\"brand_new\",\"x\":1}}\n{{\"type\":\"system\",\"subtype\":\"later\"}}\n{RESULT}\n"
+    );
+    let out = bin("cc-check")
+        .arg("--output")
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.stdout, input.as_bytes());
     assert_eq!(out.status.code(), Some(0));
 
-    let out = bin("cc-check").args(["--output", "--strict"]).write_stdin(input.clone()).output().expect("runs");
-    assert_eq!(out.stdout, input.as_bytes(), "unknown lines are still passed through");
+    let out = bin("cc-check")
+        .args(["--output", "--strict"])
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.stdout,
+        input.as_bytes(),
+        "unknown lines are still passed through"
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "cc-check: stdin:1: unknown type \"brand_new\" (passed through)\n\
@@ -334,8 +452,13 @@ fn closed_downstream_ends_quietly() {
         .spawn()
         .expect("spawn");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("read");
-    assert!(first.starts_with(r#"{"type":"system","subtype":"init""#), "{first}");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    assert!(
+        first.starts_with(r#"{"type":"system","subtype":"init""#),
+        "{first}"
+    );
     let out = child.wait_with_output().expect("wait");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
@@ -346,9 +469,17 @@ fn no_input_makes_it_panic() {
     // Every prefix of some real lines, and each with one byte replaced by
     // bytes that break JSON or UTF-8, through both directions.
     let mut input = Vec::new();
-    for name in ["tools-partial.jsonl", "interrupt.jsonl", "api-error-400.jsonl"] {
+    for name in [
+        "tools-partial.jsonl",
+        "interrupt.jsonl",
+        "api-error-400.jsonl",
+    ] {
         let text = std::fs::read(fixture(name)).expect("fixture");
-        for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).take(12) {
+        for line in text
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .take(12)
+        {
             for cut in (1..line.len()).step_by(7) {
                 input.extend_from_slice(&line[..cut]);
                 input.push(b'\n');
@@ -362,22 +493,38 @@ fn no_input_makes_it_panic() {
         }
     }
     for dir in ["--input", "--output"] {
-        let out = bin("cc-check").args([dir, "-k", "--strict"]).write_stdin(input.clone()).output().expect("runs");
+        let out = bin("cc-check")
+            .args([dir, "-k", "--strict"])
+            .write_stdin(input.clone())
+            .output()
+            .expect("runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{dir}: {stderr}");
         assert!(!stderr.contains("panicked"), "{dir}: {stderr}");
-        assert!(stderr.lines().count() > 1000, "{dir}: most lines are invalid");
+        assert!(
+            stderr.lines().count() > 1000,
+            "{dir}: most lines are invalid"
+        );
     }
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = bin("cc-check").arg("/nonexistent/events.jsonl").output().expect("runs");
+    let out = bin("cc-check")
+        .arg("/nonexistent/events.jsonl")
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/events.jsonl"));
-    let out = bin("cc-check").args(["--input", "--output"]).output().expect("runs");
+    let out = bin("cc-check")
+        .args(["--input", "--output"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    let out = bin("cc-check").args(["--max-line", "12Q"]).output().expect("runs");
+    let out = bin("cc-check")
+        .args(["--max-line", "12Q"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -386,7 +533,14 @@ fn help_shows_examples_and_exit_statuses() {
     let out = bin("cc-check").arg("--help").output().expect("runs");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for want in ["Examples:", "cc-check --output", "--keep-going", "--strict", "Exit status", "2  usage error"] {
+    for want in [
+        "Examples:",
+        "cc-check --output",
+        "--keep-going",
+        "--strict",
+        "Exit status",
+        "2  usage error",
+    ] {
         assert!(help.contains(want), "--help lacks {want:?}:\n{help}");
     }
 }

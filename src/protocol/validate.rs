@@ -71,7 +71,10 @@ fn utf8(line: &[u8]) -> Result<&str, String> {
 
 /// Parses a line that must hold one JSON object.
 fn top_level(text: &str) -> Result<Fields<'_>, String> {
-    let first = text.trim_start_matches([' ', '\t', '\r', '\n']).as_bytes().first();
+    let first = text
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .as_bytes()
+        .first();
     if first != Some(&b'{') {
         // Not an object: say whether it is JSON at all.
         return match serde_json::from_str::<serde::de::IgnoredAny>(text) {

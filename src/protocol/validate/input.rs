@@ -83,7 +83,10 @@ fn block(b: &Fields<'_>, allowed: &[&str]) -> Result<(), String> {
             let src = b.req_obj("source")?;
             match src.req_one_of("type", &["base64", "url", "file"])?.as_ref() {
                 "base64" => {
-                    src.req_one_of("media_type", &["image/jpeg", "image/png", "image/gif", "image/webp"])?;
+                    src.req_one_of(
+                        "media_type",
+                        &["image/jpeg", "image/png", "image/gif", "image/webp"],
+                    )?;
                     src.req("data", Want::Str)?;
                 }
                 "url" => _ = src.req("url", Want::Str)?,
@@ -92,14 +95,20 @@ fn block(b: &Fields<'_>, allowed: &[&str]) -> Result<(), String> {
         }
         "document" => {
             let src = b.req_obj("source")?;
-            match src.req_one_of("type", &["base64", "text", "url", "content", "file"])?.as_ref() {
+            match src
+                .req_one_of("type", &["base64", "text", "url", "content", "file"])?
+                .as_ref()
+            {
                 "base64" => src.table(&[("media_type", Want::Str), ("data", Want::Str)], &[])?,
                 "text" => src.table(&[("media_type", Want::Str), ("data", Want::Str)], &[])?,
                 "url" => _ = src.req("url", Want::Str)?,
                 "content" => _ = src.req("content", Want::StrOrArr)?,
                 _ => _ = src.req("file_id", Want::Str)?,
             }
-            b.table(&[], &[("title", Want::StrOrNull), ("context", Want::StrOrNull)])?;
+            b.table(
+                &[],
+                &[("title", Want::StrOrNull), ("context", Want::StrOrNull)],
+            )?;
         }
         "tool_result" => {
             b.req("tool_use_id", Want::Str)?;
@@ -114,7 +123,14 @@ fn block(b: &Fields<'_>, allowed: &[&str]) -> Result<(), String> {
         }
         _ => {
             // search_result
-            b.table(&[("source", Want::Str), ("title", Want::Str), ("content", Want::Arr)], &[])?;
+            b.table(
+                &[
+                    ("source", Want::Str),
+                    ("title", Want::Str),
+                    ("content", Want::Arr),
+                ],
+                &[],
+            )?;
         }
     }
     Ok(())
@@ -142,7 +158,10 @@ fn control_response(top: &Fields<'_>) -> Result<(), String> {
     }
     // A permission answer: {"behavior":"allow","updatedInput":{...}} or deny with a message.
     if let Some(answer) = response.opt_obj("response")? {
-        match answer.opt_one_of("behavior", &["allow", "deny"])?.as_deref() {
+        match answer
+            .opt_one_of("behavior", &["allow", "deny"])?
+            .as_deref()
+        {
             Some("allow") => _ = answer.opt("updatedInput", Want::Obj)?,
             Some(_) => _ = answer.opt("message", Want::Str)?,
             None => {}

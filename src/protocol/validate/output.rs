@@ -31,7 +31,11 @@ pub(super) fn check(mut top: Fields<'_>) -> Result<Verdict, String> {
         "control_response" => return control_response(top),
         "keep_alive" => return Ok(Verdict::Known),
         "control_cancel_request" => shape("control_cancel_request", &[("request_id", Str)], &[]),
-        "auth_status" => shape("auth_status", &[("isAuthenticating", Bool), ("output", Arr)], &[("error", Str)]),
+        "auth_status" => shape(
+            "auth_status",
+            &[("isAuthenticating", Bool), ("output", Arr)],
+            &[("error", Str)],
+        ),
         "tool_progress" => shape(
             "tool_progress",
             &[
@@ -74,7 +78,12 @@ const fn shape(
 fn assistant(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.kind = "assistant message";
     top.table(
-        &[("message", Obj), ("parent_tool_use_id", StrOrNull), ("uuid", Str), ("session_id", Str)],
+        &[
+            ("message", Obj),
+            ("parent_tool_use_id", StrOrNull),
+            ("uuid", Str),
+            ("session_id", Str),
+        ],
         &[("error", Str), ("request_id", Str), ("timestamp", Str)],
     )?;
     let message = top.req_obj("message")?;
@@ -90,7 +99,15 @@ fn user(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.kind = "user message";
     let replay = top.opt("isReplay", Bool)?.is_some();
     let ids: &[(&str, Want)] = if replay { IDS } else { &[] };
-    top.table(ids, &[("uuid", Str), ("session_id", Str), ("isSynthetic", Bool), ("timestamp", Str)])?;
+    top.table(
+        ids,
+        &[
+            ("uuid", Str),
+            ("session_id", Str),
+            ("isSynthetic", Bool),
+            ("timestamp", Str),
+        ],
+    )?;
     top.req("parent_tool_use_id", StrOrNull)?;
     top.opt_one_of("priority", &["now", "next", "later"])?;
     let message = top.req_obj("message")?;
@@ -106,7 +123,12 @@ fn user(mut top: Fields<'_>) -> Result<Verdict, String> {
 fn stream_event(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.kind = "stream_event";
     top.table(
-        &[("event", Obj), ("parent_tool_use_id", StrOrNull), ("uuid", Str), ("session_id", Str)],
+        &[
+            ("event", Obj),
+            ("parent_tool_use_id", StrOrNull),
+            ("uuid", Str),
+            ("session_id", Str),
+        ],
         &[("ttft_ms", Num)],
     )?;
     top.req_obj("event")?.req("type", Str)?;
@@ -146,7 +168,10 @@ fn system(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.kind = "system";
     let subtype = top.req_str("subtype")?;
     let Some(shape) = system_shape(&subtype) else {
-        return Ok(Verdict::Unknown(format!("unknown system subtype {}", quote(&subtype))));
+        return Ok(Verdict::Unknown(format!(
+            "unknown system subtype {}",
+            quote(&subtype)
+        )));
     };
     top.kind = shape.name;
     top.table(IDS, &[])?;
@@ -171,9 +196,18 @@ fn system_shape(subtype: &str) -> Option<Shape> {
                 ("skills", Arr),
                 ("plugins", Arr),
             ],
-            &[("agents", Arr), ("betas", Arr), ("capabilities", Arr), ("fast_mode_state", Str)],
+            &[
+                ("agents", Arr),
+                ("betas", Arr),
+                ("capabilities", Arr),
+                ("fast_mode_state", Str),
+            ],
         ),
-        "status" => shape("system/status", &[("status", StrOrNull)], &[("permissionMode", Str)]),
+        "status" => shape(
+            "system/status",
+            &[("status", StrOrNull)],
+            &[("permissionMode", Str)],
+        ),
         "api_retry" => shape(
             "system/api_retry",
             &[
@@ -197,7 +231,12 @@ fn system_shape(subtype: &str) -> Option<Shape> {
         ),
         "task_notification" => shape(
             "system/task_notification",
-            &[("task_id", Str), ("status", Str), ("output_file", Str), ("summary", Str)],
+            &[
+                ("task_id", Str),
+                ("status", Str),
+                ("output_file", Str),
+                ("summary", Str),
+            ],
             &[("tool_use_id", Str), ("usage", Obj)],
         ),
         "task_progress" => shape(
@@ -205,7 +244,11 @@ fn system_shape(subtype: &str) -> Option<Shape> {
             &[("task_id", Str), ("description", Str), ("usage", Obj)],
             &[("tool_use_id", Str)],
         ),
-        "task_updated" => shape("system/task_updated", &[("task_id", Str), ("patch", Obj)], &[]),
+        "task_updated" => shape(
+            "system/task_updated",
+            &[("task_id", Str), ("patch", Obj)],
+            &[],
+        ),
         "compact_boundary" => shape("system/compact_boundary", &[("compact_metadata", Obj)], &[]),
         "hook_started" => shape("system/hook_started", HOOK, &[]),
         "hook_progress" => shape("system/hook_progress", HOOK, HOOK_OUTPUT),
@@ -222,23 +265,37 @@ fn system_shape(subtype: &str) -> Option<Shape> {
         ),
         "session_state_changed" => shape("system/session_state_changed", &[("state", Str)], &[]),
         "commands_changed" => shape("system/commands_changed", &[("commands", Arr)], &[]),
-        "background_tasks_changed" => shape("system/background_tasks_changed", &[("tasks", Arr)], &[]),
+        "background_tasks_changed" => {
+            shape("system/background_tasks_changed", &[("tasks", Arr)], &[])
+        }
         "control_request_progress" => shape(
             "system/control_request_progress",
             &[("request_id", Str), ("status", Str)],
             &[],
         ),
         "local_command_output" => shape("system/local_command_output", &[("content", Str)], &[]),
-        "informational" => shape("system/informational", &[("content", Str), ("level", Str)], &[]),
+        "informational" => shape(
+            "system/informational",
+            &[("content", Str), ("level", Str)],
+            &[],
+        ),
         "mirror_error" => shape("system/mirror_error", &[("error", Str)], &[]),
         "model_refusal_fallback" => shape(
             "system/model_refusal_fallback",
-            &[("original_model", Str), ("fallback_model", Str), ("request_id", StrOrNull)],
+            &[
+                ("original_model", Str),
+                ("fallback_model", Str),
+                ("request_id", StrOrNull),
+            ],
             &[],
         ),
         "model_refusal_no_fallback" => shape(
             "system/model_refusal_no_fallback",
-            &[("original_model", Str), ("request_id", StrOrNull), ("content", Str)],
+            &[
+                ("original_model", Str),
+                ("request_id", StrOrNull),
+                ("content", Str),
+            ],
             &[],
         ),
         "memory_recall" => shape("system/memory_recall", &[("mode", Str)], &[]),
@@ -247,7 +304,11 @@ fn system_shape(subtype: &str) -> Option<Shape> {
             &[("mcp_server_name", Str), ("elicitation_id", Str)],
             &[],
         ),
-        "plugin_install" => shape("system/plugin_install", &[("status", Str)], &[("name", Str), ("error", Str)]),
+        "plugin_install" => shape(
+            "system/plugin_install",
+            &[("status", Str)],
+            &[("name", Str), ("error", Str)],
+        ),
         "worker_shutting_down" => shape("system/worker_shutting_down", &[("reason", Str)], &[]),
         "session_writes_lost" => shape(
             "system/session_writes_lost",
@@ -267,7 +328,10 @@ fn control_request(mut top: Fields<'_>) -> Result<Verdict, String> {
     top.req("request_id", Str)?;
     let request = top.req_obj("request")?;
     if request.req_str("subtype")? == "can_use_tool" {
-        request.table(&[("tool_name", Str), ("input", Obj)], &[("tool_use_id", Str)])?;
+        request.table(
+            &[("tool_name", Str), ("input", Obj)],
+            &[("tool_use_id", Str)],
+        )?;
     }
     Ok(Verdict::Known)
 }

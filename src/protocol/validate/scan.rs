@@ -57,7 +57,8 @@ fn skip_value(b: &[u8], i: usize) -> usize {
         _ => {
             // A number or a literal: up to the next delimiter.
             let mut j = i;
-            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            {
                 j += 1;
             }
             j
@@ -167,7 +168,12 @@ mod tests {
         let got: Vec<_> = members(obj).collect();
         assert_eq!(
             got,
-            vec![("a", "1"), (r#"b\"c"#, r#""x\\\"}""#), ("d", r#"[{"e":[1,{"f":"]"}]}]"#), ("g", "null")]
+            vec![
+                ("a", "1"),
+                (r#"b\"c"#, r#""x\\\"}""#),
+                ("d", r#"[{"e":[1,{"f":"]"}]}]"#),
+                ("g", "null")
+            ]
         );
         assert!(key_is(r#"b\"c"#, "b\"c"));
         let els: Vec<_> = elements(r#"[ 1, "two" ,{"x":[]} , [] ]"#).collect();
@@ -179,7 +185,17 @@ mod tests {
 
     #[test]
     fn never_panics_on_garbage() {
-        for s in ["", "{", "{\"", "{\"a\"", "{\"a\":", "[", "[\"", "{\"a\":\"\\", "\u{e9}{"] {
+        for s in [
+            "",
+            "{",
+            "{\"",
+            "{\"a\"",
+            "{\"a\":",
+            "[",
+            "[\"",
+            "{\"a\":\"\\",
+            "\u{e9}{",
+        ] {
             let _ = members(s).count();
             let _ = elements(s).count();
         }

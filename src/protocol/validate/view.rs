@@ -185,8 +185,16 @@ impl<'a> Fields<'a> {
     /// Field `name`, if present.
     pub fn get(&self, name: &str) -> Option<Val<'a, '_>> {
         match &self.repr {
-            Repr::Top(top) => top.iter().rev().find(|(k, _)| k.0 == name).map(|(_, v)| Val::Slot(v)),
-            Repr::Pairs(pairs) => pairs.iter().rev().find(|(k, _)| k.0 == name).map(|(_, v)| Val::Raw(v.get())),
+            Repr::Top(top) => top
+                .iter()
+                .rev()
+                .find(|(k, _)| k.0 == name)
+                .map(|(_, v)| Val::Slot(v)),
+            Repr::Pairs(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k.0 == name)
+                .map(|(_, v)| Val::Raw(v.get())),
             Repr::Nested(text) => scan::members(text)
                 .filter(|(k, _)| scan::key_is(k, name))
                 .last()
@@ -210,7 +218,10 @@ impl<'a> Fields<'a> {
                 if want.accepts(kind) {
                     Ok(Some(val))
                 } else {
-                    Err(self.at(name, format_args!("is {}, expected {}", kind.article(), want.describe())))
+                    Err(self.at(
+                        name,
+                        format_args!("is {}, expected {}", kind.article(), want.describe()),
+                    ))
                 }
             }
         }
@@ -218,12 +229,20 @@ impl<'a> Fields<'a> {
 
     /// `name`, which must be present and match `want`.
     pub fn req(&self, name: &str, want: Want) -> Result<Val<'a, '_>, String> {
-        self.opt(name, want)?
-            .ok_or_else(|| self.at(name, format_args!("is missing, expected {}", want.describe())))
+        self.opt(name, want)?.ok_or_else(|| {
+            self.at(
+                name,
+                format_args!("is missing, expected {}", want.describe()),
+            )
+        })
     }
 
     /// Checks every required field of a table, then every optional one.
-    pub fn table(&self, required: &[(&str, Want)], optional: &[(&str, Want)]) -> Result<(), String> {
+    pub fn table(
+        &self,
+        required: &[(&str, Want)],
+        optional: &[(&str, Want)],
+    ) -> Result<(), String> {
         for &(name, want) in required {
             self.req(name, want)?;
         }
@@ -267,7 +286,10 @@ impl<'a> Fields<'a> {
         if allowed.contains(&value.as_ref()) {
             return Ok(Some(value));
         }
-        Err(self.at(name, format_args!("is {}, expected {}", quote(&value), list(allowed))))
+        Err(self.at(
+            name,
+            format_args!("is {}, expected {}", quote(&value), list(allowed)),
+        ))
     }
 
     pub fn req_one_of(&self, name: &str, allowed: &[&str]) -> Result<Cow<'a, str>, String> {
