@@ -49,11 +49,13 @@ Exit status:
   1  an invalid line was found (or, with --strict, an unknown type or subtype)
   2  usage error, or a file that cannot be read";
 
-const EXAMPLES: &str = "\
-Examples:
+const EXAMPLES: &str = r#"Examples:
   cc-prompt 'hi' | cc-check | claude -p --input-format stream-json ...
   claude -p ... --output-format stream-json --verbose | cc-check --output | cc-fmt
-  cc-check --output --keep-going --strict session.jsonl > clean.jsonl";
+  cc-check --output --keep-going --strict session.jsonl > clean.jsonl
+
+  $ echo '{"type":"user","message":{"role":"assistant","content":"hi"}}' | cc-check
+  cc-check: stdin:1: user message: message.role is "assistant", expected "user""#;
 
 /// Validates stream-json lines in either direction.
 #[derive(Debug, Parser)]

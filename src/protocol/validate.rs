@@ -14,8 +14,10 @@
 //! hundred MB/s this way).
 
 mod input;
+mod kind;
 mod output;
 mod scan;
+mod system;
 mod tree;
 mod view;
 
