@@ -23,6 +23,7 @@ mod view;
 
 use serde_json::Value;
 
+use tree::Top;
 use view::{Fields, Kind};
 
 /// What [`check_output`] thinks of a well-formed event.
@@ -41,7 +42,7 @@ pub enum Verdict {
 pub fn check_input(v: &Value) -> Result<(), String> {
     let raw = serde_json::value::to_raw_value(v).map_err(|e| e.to_string())?;
     let top = top_level(raw.get())?;
-    input::check(top)
+    input::check(Fields::top(&top))
 }
 
 /// [`check_input`] on one line of bytes (without its `\n`): also reports
@@ -49,21 +50,21 @@ pub fn check_input(v: &Value) -> Result<(), String> {
 pub fn check_input_line(line: &[u8]) -> Result<(), String> {
     let text = utf8(line)?;
     let top = top_level(text)?;
-    input::check(top)
+    input::check(Fields::top(&top))
 }
 
 /// Checks one event written by the CLI (one line, without its `\n`).
 pub fn check_output(line: &[u8]) -> Result<Verdict, String> {
     let text = utf8(line)?;
     let top = top_level(text)?;
-    output::check(top)
+    output::check(Fields::top(&top))
 }
 
 /// [`check_output`] on an already parsed event.
 pub fn check_output_value(v: &Value) -> Result<Verdict, String> {
     let raw = serde_json::value::to_raw_value(v).map_err(|e| e.to_string())?;
     let top = top_level(raw.get())?;
-    output::check(top)
+    output::check(Fields::top(&top))
 }
 
 /// The line as text, or where its UTF-8 breaks (1-based, like a column).
@@ -72,7 +73,7 @@ fn utf8(line: &[u8]) -> Result<&str, String> {
 }
 
 /// Parses a line that must hold one JSON object.
-fn top_level(text: &str) -> Result<Fields<'_>, String> {
+fn top_level(text: &str) -> Result<Top<'_>, String> {
     let first = text
         .trim_start_matches([' ', '\t', '\r', '\n'])
         .as_bytes()
@@ -87,7 +88,7 @@ fn top_level(text: &str) -> Result<Fields<'_>, String> {
             }
         };
     }
-    Fields::parse_top(text).map_err(|e| json_error(&e))
+    tree::parse(text).map_err(|e| json_error(&e))
 }
 
 /// `invalid JSON: <serde's reason> at column N` (every line is line 1 to serde).

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::view::Kind;
@@ -44,7 +44,8 @@ pub(super) type Pairs<'a> = Vec<(Text<'a>, &'a RawValue)>;
 pub(super) enum Slot<'a> {
     Str(Cow<'a, str>),
     Object(Pairs<'a>),
-    Array(Vec<&'a RawValue>),
+    /// Elements are not kept: no rule looks into a top-level array.
+    Array,
     /// null, a boolean or a number.
     Scalar(Kind),
 }
@@ -54,7 +55,7 @@ impl Slot<'_> {
         match self {
             Slot::Str(_) => Kind::String,
             Slot::Object(_) => Kind::Object,
-            Slot::Array(_) => Kind::Array,
+            Slot::Array => Kind::Array,
             Slot::Scalar(k) => *k,
         }
     }
@@ -112,11 +113,8 @@ impl<'de> Visitor<'de> for SlotVisitor {
         Ok(Slot::Object(pairs))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-        while let Some(item) = seq.next_element::<&'de RawValue>()? {
-            items.push(item);
-        }
-        Ok(Slot::Array(items))
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Slot::Array)
     }
     fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
         Ok(Slot::Str(Cow::Borrowed(s)))
