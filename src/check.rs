@@ -81,7 +81,8 @@ pub struct Cli {
     pub keep_going: bool,
 
     /// Report unknown output types and subtypes on stderr (they are still
-    /// passed through) and exit 1 at the end if there were any.
+    /// passed through) and exit 1 at the end if there were any. (With
+    /// --input an unknown type is always invalid.)
     #[arg(long)]
     pub strict: bool,
 
