@@ -92,6 +92,8 @@ macro_rules! rejects {
 rejects! {
     // --input: user messages
     in_role: "input", set(USER, "/message/role", json!("assistant")) => r#"user message: message.role is "assistant", expected "user""#;
+    in_role_hostile: "input", set(USER, "/message/role", json!("\u{1b}[2J\u{9b}")) => r#"user message: message.role is "\u001b[2J<U+009B>", expected "user""#;
+    in_role_long: "input", set(USER, "/message/role", json!("a".repeat(100))) => format!("user message: message.role is \"{}\"…, expected \"user\"", "a".repeat(60)).as_str();
     in_no_message: "input", unset(USER, "/message") => "user message: message is missing, expected an object";
     in_message_string: "input", set(USER, "/message", json!("hi")) => "user message: message is a string, expected an object";
     in_no_content: "input", unset(USER, "/message/content") => "user message: message.content is missing, expected a string or an array";
