@@ -135,6 +135,24 @@ mod tests {
     }
 
     #[test]
+    fn the_builders_make_valid_input() {
+        use crate::protocol::{Priority, interrupt_request, user_message};
+        let blocks = serde_json::json!([{"type":"text","text":"see"}]);
+        for line in [
+            user_message(Value::from("hi"), Some(Priority::Now)),
+            user_message(blocks, None),
+            interrupt_request("r-1"),
+        ] {
+            assert_eq!(
+                check_input_line(&line),
+                Ok(()),
+                "{}",
+                String::from_utf8_lossy(&line)
+            );
+        }
+    }
+
+    #[test]
     fn check_output_on_values() {
         let v = serde_json::json!({"type":"keep_alive"});
         assert_eq!(check_output_value(&v), Ok(Verdict::Known));
