@@ -59,7 +59,51 @@ enum Repr<'a> {
 pub(super) struct Fields<'a> {
     repr: Repr<'a>,
     pub kind: &'static str,
-    path: Cow<'static, str>,
+    path: Path,
+}
+
+/// Where an object sits in the line, built into a string only for a message
+/// or a grandchild: `base` + `.name` + `[index]`.
+#[derive(Clone)]
+struct Path {
+    base: Cow<'static, str>,
+    name: &'static str,
+    index: Option<usize>,
+}
+
+impl Path {
+    const ROOT: Path = Path {
+        base: Cow::Borrowed(""),
+        name: "",
+        index: None,
+    };
+
+    fn full(&self) -> Cow<'static, str> {
+        match (self.base.is_empty(), self.name.is_empty(), self.index) {
+            (_, true, None) => self.base.clone(),
+            (true, false, None) => Cow::Borrowed(self.name),
+            _ => {
+                let dot = if self.base.is_empty() || self.name.is_empty() {
+                    ""
+                } else {
+                    "."
+                };
+                let mut s = format!("{}{dot}{}", self.base, self.name);
+                if let Some(i) = self.index {
+                    s.push_str(&format!("[{i}]"));
+                }
+                Cow::Owned(s)
+            }
+        }
+    }
+
+    fn child(&self, name: &'static str, index: Option<usize>) -> Path {
+        Path {
+            base: self.full(),
+            name,
+            index,
+        }
+    }
 }
 
 impl<'a> Fields<'a> {
@@ -68,12 +112,12 @@ impl<'a> Fields<'a> {
         Fields {
             repr: Repr::Top(top),
             kind: "",
-            path: Cow::Borrowed(""),
+            path: Path::ROOT,
         }
     }
 
     /// The object held by `val` (known to be one), at `path`.
-    fn nested(&self, val: Val<'a>, path: Cow<'static, str>) -> Self {
+    fn nested(&self, val: Val<'a>, path: Path) -> Self {
         let repr = match val {
             Val::Slot(Slot::Object(pairs)) => Repr::Pairs(pairs),
             Val::Raw(raw) => Repr::Nested(raw),
@@ -83,15 +127,6 @@ impl<'a> Fields<'a> {
             repr,
             kind: self.kind,
             path,
-        }
-    }
-
-    /// The path of field `name` of this object.
-    fn child(&self, name: &'static str) -> Cow<'static, str> {
-        if self.path.is_empty() {
-            Cow::Borrowed(name)
-        } else {
-            Cow::Owned(format!("{}.{name}", self.path))
         }
     }
 
@@ -117,9 +152,10 @@ impl<'a> Fields<'a> {
 
     /// An error about field `name` of this object.
     pub fn at(&self, name: &str, msg: impl fmt::Display) -> String {
-        let dot = if self.path.is_empty() { "" } else { "." };
+        let path = self.path.full();
+        let dot = if path.is_empty() { "" } else { "." };
         let kind = if self.kind.is_empty() { "" } else { ": " };
-        format!("{}{kind}{}{dot}{name} {msg}", self.kind, self.path)
+        format!("{}{kind}{path}{dot}{name} {msg}", self.kind)
     }
 
     /// `name` if present, checked against `want`.
@@ -167,47 +203,56 @@ impl<'a> Fields<'a> {
 
     pub fn req_obj(&self, name: &'static str) -> Result<Fields<'a>, String> {
         let val = self.req(name, Want::Obj)?;
-        Ok(self.nested(val, self.child(name)))
+        Ok(self.nested(val, self.path.child(name, None)))
     }
 
     pub fn opt_obj(&self, name: &'static str) -> Result<Option<Fields<'a>>, String> {
         let val = self.opt(name, Want::Obj)?;
-        Ok(val.map(|val| self.nested(val, self.child(name))))
+        Ok(val.map(|val| self.nested(val, self.path.child(name, None))))
     }
 
     /// The decoded string `name`, if present (error if it is not a string).
     pub fn opt_str(&self, name: &str) -> Result<Option<Cow<'a, str>>, String> {
         match self.opt(name, Want::Str)? {
-            Some(val) => match val.string() {
-                Some(s) => Ok(Some(s)),
-                None => Err(self.at(name, "is not a valid JSON string")),
-            },
+            Some(val) => self.decode(name, val).map(Some),
             None => Ok(None),
         }
     }
 
     pub fn req_str(&self, name: &str) -> Result<Cow<'a, str>, String> {
-        self.req(name, Want::Str)?;
-        Ok(self.opt_str(name)?.unwrap_or_default())
+        let val = self.req(name, Want::Str)?;
+        self.decode(name, val)
+    }
+
+    fn decode(&self, name: &str, val: Val<'a>) -> Result<Cow<'a, str>, String> {
+        val.string()
+            .ok_or_else(|| self.at(name, "is not a valid JSON string"))
     }
 
     /// A string field that must be one of `allowed`, when present.
     pub fn opt_one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<Cow<'a, str>>, String> {
-        let Some(value) = self.opt_str(name)? else {
-            return Ok(None);
-        };
-        if allowed.contains(&value.as_ref()) {
-            return Ok(Some(value));
+        match self.opt_str(name)? {
+            Some(value) => self.among(name, value, allowed).map(Some),
+            None => Ok(None),
         }
-        Err(self.at(
-            name,
-            format_args!("is {}, expected {}", quote(&value), list(allowed)),
-        ))
     }
 
     pub fn req_one_of(&self, name: &str, allowed: &[&str]) -> Result<Cow<'a, str>, String> {
-        self.req(name, Want::Str)?;
-        Ok(self.opt_one_of(name, allowed)?.unwrap_or_default())
+        let value = self.req_str(name)?;
+        self.among(name, value, allowed)
+    }
+
+    fn among(
+        &self,
+        name: &str,
+        value: Cow<'a, str>,
+        allowed: &[&str],
+    ) -> Result<Cow<'a, str>, String> {
+        if allowed.contains(&value.as_ref()) {
+            return Ok(value);
+        }
+        let msg = format_args!("is {}, expected {}", quote(&value), list(allowed));
+        Err(self.at(name, msg))
     }
 
     /// The elements of array `name` (when it is one), which must all be
@@ -221,15 +266,14 @@ impl<'a> Fields<'a> {
         let Some(Val::Raw(raw)) = self.get(name).filter(|v| v.kind() == Kind::Array) else {
             return Ok(vec![]);
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(4);
         for (i, item) in scan::elements(raw).enumerate() {
             let kind = Kind::of(item);
             if kind != Kind::Object {
                 let msg = format_args!("is {}, expected an object", kind.article());
                 return Err(self.at(&format!("{name}[{i}]"), msg));
             }
-            let path = format!("{}[{i}]", self.child(name));
-            out.push(self.nested(Val::Raw(item), Cow::Owned(path)));
+            out.push(self.nested(Val::Raw(item), self.path.child(name, Some(i))));
         }
         Ok(out)
     }
