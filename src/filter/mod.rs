@@ -11,6 +11,7 @@ mod parse;
 mod run;
 mod scan;
 mod select;
+mod validate;
 mod write;
 
 use std::io::Write;

@@ -13,7 +13,8 @@ use jaq_json::Val;
 
 use super::jq::{self, Event, Program};
 use super::parse::Parser;
-use super::select::Verdict;
+use super::select::{self, Selector, Verdict};
+use super::validate::Validator;
 use super::write::{self, Style};
 use super::{Plan, exit};
 use crate::app;
@@ -36,6 +37,14 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         filters.push(filter);
     }
     let stages: Vec<Program> = filters.iter().map(|f| Program::new(f, &plan.vars)).collect();
+    // An expression that starts with `select(.type == "T")` rules out other
+    // types on the bytes; such lines are still checked to be valid JSON, and
+    // any doubt (whitespace, duplicate or escaped keys) sends them the full way.
+    let first_source = plan.recipe.map(|r| r.source).or(plan.expr.as_deref());
+    let prefilter = match first_source.and_then(select::leading_type_test) {
+        Some(ty) if !plan.slurp => Selector::new(&[ty], &[]),
+        _ => Selector::default(),
+    };
     let mut sink = Sink {
         buf: Vec::new(),
         raw: plan.raw,
@@ -54,6 +63,8 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
     } else {
         let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
         let mut parser = Parser::default();
+        let mut validator = Validator::default();
+        let identity = stages.is_empty() && verbatim_ok && !plan.slurp;
         let mut slurped = Vec::new();
         output::each_line(&plan.files, plan.max_line, &mut out, |at, item, out| {
             let line = match item {
@@ -68,14 +79,20 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
             if verdict == Verdict::Skip {
                 return Ok(Flow::Continue);
             }
-            if verdict == Verdict::Take && stages.is_empty() && verbatim_ok && !plan.slurp {
+            if verdict == Verdict::Take && identity {
                 // The fast path: a selected line copied through unparsed.
-                out.write_all(line)?;
-                if !plan.join {
-                    out.write_all(b"\n")?;
-                }
+                write_line(out, line, plan.join)?;
                 sink.outputs += 1;
                 sink.last_truthy = true;
+                return Ok(Flow::Continue);
+            }
+            if prefilter.by_bytes(line) == Verdict::Skip && validator.check(line) == Some(true) {
+                return Ok(Flow::Continue);
+            }
+            if identity && plan.selector.is_all() && validator.check(line) == Some(true) {
+                write_line(out, line, plan.join)?;
+                sink.outputs += 1;
+                sink.last_truthy = !matches!(line, b"null" | b"false");
                 return Ok(Flow::Continue);
             }
             let parsed = match parser.parse(line) {
@@ -116,6 +133,14 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         exit::OK
     };
     Ok(code)
+}
+
+fn write_line(out: &mut Out, line: &[u8], join: bool) -> io::Result<()> {
+    out.write_all(line)?;
+    if !join {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Reports a problem on stderr after flushing what was printed before it.

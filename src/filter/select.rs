@@ -99,6 +99,21 @@ impl Selector {
     }
 }
 
+/// The type `T` when `code` starts with `select(.type == "T")` followed by
+/// `|` or nothing: events of other types cannot produce output, so the bytes
+/// may rule them out before any parsing.
+pub fn leading_type_test(code: &str) -> Option<String> {
+    let rest = code.trim_start().strip_prefix("select")?.trim_start();
+    let rest = rest.strip_prefix('(')?.trim_start().strip_prefix(".type")?;
+    let rest = rest.trim_start().strip_prefix("==")?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    let (ty, rest) = rest.split_at(end);
+    let rest = rest.strip_prefix('"')?.trim_start().strip_prefix(')')?.trim_start();
+    let piped = rest.starts_with('|') && !rest.starts_with("|=");
+    (rest.is_empty() || piped).then(|| ty.to_owned())
+}
+
 /// A named jq expression for a common question about a session.
 pub struct Recipe {
     pub name: &'static str,
@@ -203,6 +218,21 @@ mod tests {
         assert_eq!(s.by_bytes(br#"{ "type":"system"}"#), Verdict::Undecided);
         assert_eq!(s.by_bytes(br#"{"type":"sys\u0074em"}"#), Verdict::Undecided);
         assert_eq!(sel(&["a", "b"], &[]).by_bytes(br#"{"type":"b","c":1}"#), Verdict::Take);
+    }
+
+    #[test]
+    fn leading_type_tests_are_recognised_only_when_safe() {
+        let t = |c: &str| leading_type_test(c);
+        assert_eq!(t(r#"select(.type=="assistant")"#).as_deref(), Some("assistant"));
+        assert_eq!(t(r#" select( .type == "result" ) | .x"#).as_deref(), Some("result"));
+        assert_eq!(t(r#"select(.type=="a") |= 1"#), None);
+        assert_eq!(t(r#"select(.type=="a"), ."#), None);
+        assert_eq!(t(r#"select(.type=="a" or .x)"#), None);
+        assert_eq!(t(r#"select(.types=="a")"#), None);
+        assert_eq!(t(r#"select(.type=="a\u0062")"#), None);
+        for r in RECIPES.iter().filter(|r| r.name != "errors") {
+            assert!(t(r.source).is_some(), "{}", r.name);
+        }
     }
 
     #[test]
