@@ -173,7 +173,7 @@ pub const RECIPES: &[Recipe] = &[
         about: "the session set-up: id, model, working directory, tools",
         raw: false,
         join: false,
-        source: r#"select(.type == "system" and .subtype == "init") | {session_id, model, cwd, permissionMode, tools}"#,
+        source: r#"select(.type == "system") | select(.subtype == "init") | {session_id, model, cwd, permissionMode, tools}"#,
     },
     Recipe {
         name: "errors",
