@@ -23,7 +23,10 @@ pub type Var = (String, Val);
 /// [`Program::new`] passes their values.
 fn var_names(vars: &[Var]) -> Vec<String> {
     let user = vars.iter().map(|(name, _)| format!("${name}"));
-    ["$ENV".to_owned(), "$ARGS".to_owned()].into_iter().chain(user).collect()
+    ["$ENV".to_owned(), "$ARGS".to_owned()]
+        .into_iter()
+        .chain(user)
+        .collect()
 }
 
 /// Values of [`var_names`]: the environment, `{positional: [], named: {...}}`, then the user's.
@@ -39,10 +42,13 @@ fn var_values(vars: &[Var]) -> Vec<Val> {
         (str_val("named".into()), Val::obj(named.collect())),
     ];
     let user = vars.iter().map(|(_, v)| v.clone());
-    [Val::obj(env.collect()), Val::obj(args.into_iter().collect())]
-        .into_iter()
-        .chain(user)
-        .collect()
+    [
+        Val::obj(env.collect()),
+        Val::obj(args.into_iter().collect()),
+    ]
+    .into_iter()
+    .chain(user)
+    .collect()
 }
 
 /// Compiles `code` with the global variables `$ENV`, `$ARGS` and `vars`.
@@ -53,7 +59,9 @@ pub fn compile(code: &str, vars: &[Var]) -> Result<Filter, String> {
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(prelude);
-    let funs = jaq_core::funs()
+    // First match wins: ours replace jaq-std's log-based versions.
+    let funs = own_funs()
+        .chain(jaq_core::funs())
         .chain(jaq_std::funs())
         .chain(jaq_json::funs());
     let arena = Arena::default();
@@ -65,18 +73,61 @@ pub fn compile(code: &str, vars: &[Var]) -> Result<Filter, String> {
         .with_global_vars(names.iter().map(String::as_str))
         .compile(modules)
         .map_err(|errs| {
-            let found = errs.into_iter().flat_map(|(_, errs)| errs).map(|(found, undef)| {
-                let msg = match (found, undef) {
-                    ("reduce" | "foreach", _) => format!("wrong number of arguments to {found}"),
-                    (_, jaq_core::compile::Undefined::Filter(arity)) => {
-                        format!("undefined filter {found}/{arity}")
-                    }
-                    (_, undef) => format!("undefined {} {found}", undef.as_str()),
-                };
-                (msg, found, false)
-            });
+            let found = errs
+                .into_iter()
+                .flat_map(|(_, errs)| errs)
+                .map(|(found, undef)| {
+                    let msg = match (found, undef) {
+                        ("reduce" | "foreach", _) => {
+                            format!("wrong number of arguments to {found}")
+                        }
+                        (_, jaq_core::compile::Undefined::Filter(arity)) => {
+                            format!("undefined filter {found}/{arity}")
+                        }
+                        (_, undef) => format!("undefined {} {found}", undef.as_str()),
+                    };
+                    (msg, found, false)
+                });
             render(code, found)
         })
+}
+
+type Data = data::JustLut<Val>;
+
+/// `stderr`, `halt_error` and `debug` print to stderr as jq does (jaq-std
+/// sends them to a logger, which a library user may not have).
+fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
+    use jaq_core::native::{self, v};
+    use jaq_core::{RunPtr, ValXs};
+    fn eprint(bytes: &[u8]) {
+        use std::io::Write;
+        let _ = std::io::stderr().lock().write_all(bytes);
+    }
+    fn stderr_empty<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        match &cv.1 {
+            Val::TStr(s) => eprint(s),
+            other => {
+                let mut buf = Vec::new();
+                super::write::value(&mut buf, other, Default::default());
+                eprint(&buf);
+            }
+        }
+        Box::new(core::iter::empty())
+    }
+    fn debug_empty<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        let mut buf = b"[\"DEBUG:\",".to_vec();
+        super::write::value(&mut buf, &cv.1, Default::default());
+        buf.extend_from_slice(b"]\n");
+        eprint(&buf);
+        Box::new(core::iter::empty())
+    }
+    let stderr: RunPtr<Data> = stderr_empty;
+    let debug: RunPtr<Data> = debug_empty;
+    [
+        native::run::<Data>(("stderr_empty", v(0), stderr)),
+        native::run::<Data>(("debug_empty", v(0), debug)),
+    ]
+    .into_iter()
 }
 
 fn render_load(code: &str, errs: load::Errors<&str, ()>) -> String {
@@ -84,9 +135,10 @@ fn render_load(code: &str, errs: load::Errors<&str, ()>) -> String {
     let mut all = Vec::new();
     for (_file, err) in errs {
         match err {
-            Error::Io(errs) => {
-                all.extend(errs.into_iter().map(|(path, e)| (format!("cannot load {path}: {e}"), path, false)))
-            }
+            Error::Io(errs) => all.extend(
+                errs.into_iter()
+                    .map(|(path, e)| (format!("cannot load {path}: {e}"), path, false)),
+            ),
             Error::Lex(errs) => all.extend(errs.into_iter().map(|(expect, found)| {
                 use load::lex::Expect;
                 let what = match expect {
@@ -96,8 +148,16 @@ fn render_load(code: &str, errs: load::Errors<&str, ()>) -> String {
                 (what, found, true)
             })),
             Error::Parse(errs) => all.extend(errs.into_iter().map(|(expect, found)| {
-                let got = if found.is_empty() { "end of input" } else { "unexpected token" };
-                (format!("expected {}, found {got}", expect.as_str()), found, false)
+                let got = if found.is_empty() {
+                    "end of input"
+                } else {
+                    "unexpected token"
+                };
+                (
+                    format!("expected {}, found {got}", expect.as_str()),
+                    found,
+                    false,
+                )
             })),
         }
     }
@@ -125,7 +185,10 @@ fn render<'a>(code: &'a str, errs: impl Iterator<Item = (String, &'a str, bool)>
         let line_end = code[start..].find('\n').map_or(code.len(), |i| start + i);
         let line_no = code[..start].matches('\n').count() + 1;
         let col = code[line_start..start].chars().count() + 1;
-        let width = code[start..(start + len).min(line_end)].chars().count().max(1);
+        let width = code[start..(start + len).min(line_end)]
+            .chars()
+            .count()
+            .max(1);
         let pad: String = code[line_start..start]
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
@@ -207,7 +270,10 @@ fn message(err: jaq_core::Error<Val>) -> String {
     };
     let mut text = crate::sanitize::one_line(&text).into_owned();
     if text.len() > MAX {
-        let cut = (0..=MAX).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=MAX)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
         text.truncate(cut);
         text.push('…');
     }

@@ -57,7 +57,9 @@ impl Parser {
             depth: 0,
             st: self,
         };
-        let first = cur.ws().ok_or(cur.err("empty input, expected a JSON value"))?;
+        let first = cur
+            .ws()
+            .ok_or(cur.err("empty input, expected a JSON value"))?;
         let value = cur.value(first)?;
         if cur.ws().is_some() {
             return Err(cur.err("unexpected data after the JSON value"));
@@ -413,11 +415,17 @@ mod tests {
 
     #[test]
     fn values_and_compactness() {
-        assert_eq!(parse(r#"{"a":[1,-2,3.5e1,true,null],"b":"x"}"#).unwrap().1, true);
+        assert!(parse(r#"{"a":[1,-2,3.5e1,true,null],"b":"x"}"#).unwrap().1);
         assert_eq!(parse(r#"{"a": 1}"#).unwrap(), (r#"{"a":1}"#.into(), false));
-        assert_eq!(parse(r#"{"a":1,"a":2}"#).unwrap(), (r#"{"a":2}"#.into(), false));
+        assert_eq!(
+            parse(r#"{"a":1,"a":2}"#).unwrap(),
+            (r#"{"a":2}"#.into(), false)
+        );
         assert_eq!(parse(" 7 ").unwrap(), ("7".into(), false));
-        assert_eq!(parse("12345678901234567890").unwrap().0, "12345678901234567890");
+        assert_eq!(
+            parse("12345678901234567890").unwrap().0,
+            "12345678901234567890"
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         let filter = jq::compile(code, &plan.vars).map_err(|msg| Error::new(exit::COMPILE, msg))?;
         filters.push(filter);
     }
-    let stages: Vec<Program> = filters.iter().map(|f| Program::new(f, &plan.vars)).collect();
+    let stages: Vec<Program> = filters
+        .iter()
+        .map(|f| Program::new(f, &plan.vars))
+        .collect();
     // An expression that starts with `select(.type == "T")` rules out other
     // types on the bytes; such lines are still checked to be valid JSON, and
     // any doubt (whitespace, duplicate or escaped keys) sends them the full way.
@@ -112,7 +115,11 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
             }
             let verbatim = (parsed.compact && verbatim_ok).then_some(line);
             sink.feed(&stages, out, parsed.value, verbatim, Some(at))?;
-            Ok(if sink.halt.is_some() { Flow::Stop } else { Flow::Continue })
+            Ok(if sink.halt.is_some() {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            })
         })?;
         if plan.slurp && sink.halt.is_none() {
             sink.feed(&stages, &mut out, Val::Arr(slurped.into()), None, None)?;

@@ -43,7 +43,11 @@ fn first(bytes: &[u8], mask: impl Fn(u64) -> u64, special: impl Fn(u8) -> bool) 
 pub fn string_special(bytes: &[u8]) -> usize {
     first(
         bytes,
-        |w| zero_bytes(w ^ (ONES * b'"' as u64)) | zero_bytes(w ^ (ONES * b'\\' as u64)) | control_bytes(w),
+        |w| {
+            zero_bytes(w ^ (ONES * b'"' as u64))
+                | zero_bytes(w ^ (ONES * b'\\' as u64))
+                | control_bytes(w)
+        },
         |b| b == b'"' || b == b'\\' || b < 0x20,
     )
 }

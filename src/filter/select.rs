@@ -109,7 +109,11 @@ pub fn leading_type_test(code: &str) -> Option<String> {
     let rest = rest.strip_prefix('"')?;
     let end = rest.find(['"', '\\'])?;
     let (ty, rest) = rest.split_at(end);
-    let rest = rest.strip_prefix('"')?.trim_start().strip_prefix(')')?.trim_start();
+    let rest = rest
+        .strip_prefix('"')?
+        .trim_start()
+        .strip_prefix(')')?
+        .trim_start();
     let piped = rest.starts_with('|') && !rest.starts_with("|=");
     (rest.is_empty() || piped).then(|| ty.to_owned())
 }
@@ -193,7 +197,10 @@ pub fn recipe(name: &str) -> Option<&'static Recipe> {
 pub fn list() -> String {
     let mut out = String::new();
     for r in RECIPES {
-        out.push_str(&format!("{:<13} {}\n{:<13} {}\n", r.name, r.about, "", r.source));
+        out.push_str(&format!(
+            "{:<13} {}\n{:<13} {}\n",
+            r.name, r.about, "", r.source
+        ));
     }
     out
 }
@@ -210,21 +217,42 @@ mod tests {
     #[test]
     fn bytes_decide_the_common_shape() {
         let s = sel(&["system"], &["init"]);
-        assert_eq!(s.by_bytes(br#"{"type":"system","subtype":"init","x":1}"#), Verdict::Take);
-        assert_eq!(s.by_bytes(br#"{"type":"system","subtype":"status"}"#), Verdict::Skip);
-        assert_eq!(s.by_bytes(br#"{"type":"user","subtype":"init"}"#), Verdict::Skip);
+        assert_eq!(
+            s.by_bytes(br#"{"type":"system","subtype":"init","x":1}"#),
+            Verdict::Take
+        );
+        assert_eq!(
+            s.by_bytes(br#"{"type":"system","subtype":"status"}"#),
+            Verdict::Skip
+        );
+        assert_eq!(
+            s.by_bytes(br#"{"type":"user","subtype":"init"}"#),
+            Verdict::Skip
+        );
         assert_eq!(s.by_bytes(br#"{"type":"system"}"#), Verdict::Skip);
-        assert_eq!(s.by_bytes(br#"{"type":"system","uuid":"u","subtype":"init"}"#), Verdict::Undecided);
+        assert_eq!(
+            s.by_bytes(br#"{"type":"system","uuid":"u","subtype":"init"}"#),
+            Verdict::Undecided
+        );
         assert_eq!(s.by_bytes(br#"{ "type":"system"}"#), Verdict::Undecided);
         assert_eq!(s.by_bytes(br#"{"type":"sys\u0074em"}"#), Verdict::Undecided);
-        assert_eq!(sel(&["a", "b"], &[]).by_bytes(br#"{"type":"b","c":1}"#), Verdict::Take);
+        assert_eq!(
+            sel(&["a", "b"], &[]).by_bytes(br#"{"type":"b","c":1}"#),
+            Verdict::Take
+        );
     }
 
     #[test]
     fn leading_type_tests_are_recognised_only_when_safe() {
         let t = |c: &str| leading_type_test(c);
-        assert_eq!(t(r#"select(.type=="assistant")"#).as_deref(), Some("assistant"));
-        assert_eq!(t(r#" select( .type == "result" ) | .x"#).as_deref(), Some("result"));
+        assert_eq!(
+            t(r#"select(.type=="assistant")"#).as_deref(),
+            Some("assistant")
+        );
+        assert_eq!(
+            t(r#" select( .type == "result" ) | .x"#).as_deref(),
+            Some("result")
+        );
         assert_eq!(t(r#"select(.type=="a") |= 1"#), None);
         assert_eq!(t(r#"select(.type=="a"), ."#), None);
         assert_eq!(t(r#"select(.type=="a" or .x)"#), None);
@@ -238,7 +266,11 @@ mod tests {
     #[test]
     fn every_recipe_compiles() {
         for r in RECIPES {
-            assert!(super::super::jq::compile(r.source, &[]).is_ok(), "{}", r.name);
+            assert!(
+                super::super::jq::compile(r.source, &[]).is_ok(),
+                "{}",
+                r.name
+            );
         }
     }
 }

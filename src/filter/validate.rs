@@ -70,7 +70,9 @@ impl Check<'_> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
-        self.b[self.i..].starts_with(word).then(|| self.i += word.len())
+        self.b[self.i..]
+            .starts_with(word)
+            .then(|| self.i += word.len())
     }
 
     fn object(&mut self) -> Option<()> {
@@ -261,7 +263,10 @@ mod tests {
             "",
         ];
         for case in cases {
-            let parsed = Parser::default().parse(case.as_bytes()).ok().map(|p| p.compact);
+            let parsed = Parser::default()
+                .parse(case.as_bytes())
+                .ok()
+                .map(|p| p.compact);
             let checked = Validator::default().check(case.as_bytes());
             // The checker may call a compact line non-compact (escaped keys), never the reverse.
             match (parsed, checked) {

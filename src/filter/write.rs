@@ -173,7 +173,10 @@ mod tests {
             sort_keys: true,
         };
         let got = show(r#"{"b":[1,{}],"a":{"x":null}}"#, style);
-        assert_eq!(got, "{\n  \"a\": {\n    \"x\": null\n  },\n  \"b\": [\n    1,\n    {}\n  ]\n}");
+        assert_eq!(
+            got,
+            "{\n  \"a\": {\n    \"x\": null\n  },\n  \"b\": [\n    1,\n    {}\n  ]\n}"
+        );
     }
 
     #[test]
@@ -182,6 +185,9 @@ mod tests {
         number(&mut buf, &Num::Float(f64::NAN));
         buf.push(b' ');
         number(&mut buf, &Num::Float(f64::NEG_INFINITY));
-        assert_eq!(String::from_utf8(buf).unwrap(), "null -1.7976931348623157e308");
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "null -1.7976931348623157e308"
+        );
     }
 }
