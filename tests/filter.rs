@@ -388,6 +388,36 @@ fn closed_downstream_ends_quietly_with_0() {
 }
 
 #[test]
+fn each_event_is_passed_on_before_the_input_ends() {
+    for args in [&["-c", "{type}"][..], &["--type", "a"], &["."]] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("cc-filter"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"{\"type\":\"a\"}\n").unwrap();
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            BufReader::new(stdout).read_line(&mut line).unwrap();
+            tx.send(line).unwrap();
+        });
+        let line = rx.recv_timeout(std::time::Duration::from_secs(10));
+        drop(stdin);
+        child.wait().unwrap();
+        assert_eq!(
+            line.as_deref(),
+            Ok("{\"type\":\"a\"}\n"),
+            "{args:?}: output held back"
+        );
+    }
+}
+
+#[test]
 fn help_shows_examples_and_exit_statuses() {
     let out = bin("cc-filter").arg("--help").output().unwrap();
     let help = text(&out.stdout);

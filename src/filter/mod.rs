@@ -57,6 +57,9 @@ silently), and with no expression a line of a selected type is copied through
 as it is, without being validated (use cc-check for that). Lines that do not
 start that way are parsed and decided on their value.
 
+Not available: input and inputs (use --slurp to see all events at once), and
+modules (import, include). $ENV, env, $ARGS, --arg and --argjson work as in jq.
+
 Errors do not stop the run: an invalid JSON line (`stdin:3: invalid JSON: ...`)
 or a runtime error (`stdin:7: error: ...`) is reported on stderr, the next event
 is processed, and the exit status says so at the end.
