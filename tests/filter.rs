@@ -560,3 +560,31 @@ fn huge_error_values_are_cut_in_messages() {
         out.stderr.len()
     );
 }
+
+#[test]
+fn plain_lookups_give_jaq_results_and_errors_on_odd_input() {
+    let input = "{\"a\":{\"b\":1},\"t\":\"x\"}\n{\"a\":\"s\"}\n[1]\nnull\n{\"a\":{\"b\":2} }\n";
+    let out = run_stdin(&["{t, b: .a.b}"], input);
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"t\":\"x\",\"b\":1}\n{\"t\":null,\"b\":null}\n{\"t\":null,\"b\":2}\n"
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("stdin:2: error: cannot index \"s\" with \"b\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("stdin:3: error: cannot index [1] with \"t\""),
+        "{err}"
+    );
+    let out = run_stdin(
+        &["-e", r#"select(.t == "x") | .a.c"#],
+        "{\"t\":\"x\",\"a\":{}}\n{\"t\":\"y\"}\n",
+    );
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(1), "null\n".into())
+    );
+}

@@ -7,6 +7,7 @@
 //! Memory stays flat as input grows, except with `--slurp`.
 
 mod jq;
+mod native;
 mod parse;
 mod run;
 mod scan;

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use jaq_json::Val;
 
 use super::jq::{self, Event, Program};
+use super::native::{self, Native, Outcome};
 use super::parse::Parser;
 use super::select::{self, Selector, Verdict};
 use super::validate::Validator;
@@ -24,7 +25,7 @@ use crate::output::{self, At, Flow, Item, Out};
 const TOOL: &str = "cc-filter";
 
 pub(crate) fn run(plan: Plan) -> Result<i32> {
-    let mut sources = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
     if let Some(r) = plan.recipe {
         sources.push(r.source);
     }
@@ -32,7 +33,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         sources.push(e);
     }
     let mut filters = Vec::new();
-    for code in sources {
+    for &code in &sources {
         let filter = jq::compile(code, &plan.vars).map_err(|msg| Error::new(exit::COMPILE, msg))?;
         filters.push(filter);
     }
@@ -40,6 +41,13 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         .iter()
         .map(|f| Program::new(f, &plan.vars))
         .collect();
+    // A lone expression of a plain-lookup shape skips the interpreter, and
+    // then only the top-level members it reads need building.
+    let native = match &sources[..] {
+        [code] => native::recognise(code),
+        _ => None,
+    };
+    let wanted = native.as_ref().and_then(Native::keys);
     // An expression that starts with `select(.type == "T")` rules out other
     // types on the bytes; such lines are still checked to be valid JSON, and
     // any doubt (whitespace, duplicate or escaped keys) sends them the full way.
@@ -62,7 +70,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
     let mut out = output::stdout();
     let mut bad_input = false;
     if plan.null_input {
-        sink.feed(&stages, &mut out, Val::Null, None, None)?;
+        sink.feed(&stages, None, &mut out, Val::Null, None, None)?;
     } else {
         let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
         let mut parser = Parser::default();
@@ -98,6 +106,20 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 sink.last_truthy = !matches!(line, b"null" | b"false");
                 return Ok(Flow::Continue);
             }
+            let plain = verdict == Verdict::Take || plan.selector.is_all();
+            if let (Some(n), Some(keys), true, false) = (&native, &wanted, plain, plan.slurp)
+                && let Some(v) = parser.parse_fields(line, keys, &mut validator)
+            {
+                match n.eval(&v) {
+                    Outcome::Nothing => return Ok(Flow::Continue),
+                    Outcome::Value(v) => {
+                        sink.emit(out, &v)?;
+                        return Ok(Flow::Continue);
+                    }
+                    // jaq runs on the whole value below, and names the error.
+                    Outcome::Jaq => {}
+                }
+            }
             let parsed = match parser.parse(line) {
                 Ok(p) => p,
                 Err(e) => {
@@ -114,7 +136,14 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 return Ok(Flow::Continue);
             }
             let verbatim = (parsed.compact && verbatim_ok).then_some(line);
-            sink.feed(&stages, out, parsed.value, verbatim, Some(at))?;
+            sink.feed(
+                &stages,
+                native.as_ref(),
+                out,
+                parsed.value,
+                verbatim,
+                Some(at),
+            )?;
             Ok(if sink.halt.is_some() {
                 Flow::Stop
             } else {
@@ -122,7 +151,14 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
             })
         })?;
         if plan.slurp && sink.halt.is_none() {
-            sink.feed(&stages, &mut out, Val::Arr(slurped.into()), None, None)?;
+            sink.feed(
+                &stages,
+                None,
+                &mut out,
+                Val::Arr(slurped.into()),
+                None,
+                None,
+            )?;
         }
     }
     out.flush()?;
@@ -173,9 +209,11 @@ struct Sink {
 impl Sink {
     /// Runs `stages` in sequence on `input` and writes every output. `verbatim`
     /// is the input's line when it is compact JSON of the input.
+    #[allow(clippy::too_many_arguments)]
     fn feed(
         &mut self,
         stages: &[Program],
+        native: Option<&Native>,
         out: &mut Out,
         input: Val,
         verbatim: Option<&[u8]>,
@@ -214,11 +252,26 @@ impl Sink {
                 false
             }
         };
-        chain(stages, input, &mut each);
+        match native.map(|n| n.eval(&input)) {
+            Some(Outcome::Nothing) => {}
+            Some(Outcome::Value(v)) => {
+                each(Event::Value(v));
+            }
+            Some(Outcome::Jaq) | None => {
+                chain(stages, input, &mut each);
+            }
+        }
         match self.io_error.take() {
             Some(e) => Err(Error::from(e)),
             None => Ok(()),
         }
+    }
+
+    /// Writes one output that is not the input itself.
+    fn emit(&mut self, out: &mut Out, v: &Val) -> Result<()> {
+        self.outputs += 1;
+        self.last_truthy = !matches!(v, Val::Null | Val::Bool(false));
+        Ok(self.write(out, v, None)?)
     }
 
     fn write(&mut self, out: &mut Out, v: &Val, verbatim: Option<&[u8]>) -> io::Result<()> {
@@ -229,6 +282,10 @@ impl Sink {
                 self.buf.clear();
                 write::value(&mut self.buf, v, self.style);
                 out.write_all(&self.buf)?;
+                if self.buf.capacity() > 1 << 20 {
+                    // Memory stays flat: one huge output does not keep its buffer.
+                    self.buf = Vec::new();
+                }
             }
         }
         if !self.join {

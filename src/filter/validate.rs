@@ -35,6 +35,24 @@ impl Validator {
     }
 }
 
+impl Validator {
+    /// Checks the one value that starts at `line[at]` (after whitespace);
+    /// returns the index after it, or `None` when it is not valid JSON.
+    pub fn skip(&mut self, line: &[u8], at: usize) -> Option<usize> {
+        self.keys.clear();
+        let mut v = Check {
+            b: line,
+            i: at,
+            compact: true,
+            depth: 1,
+            keys: &mut self.keys,
+        };
+        let c = v.ws()?;
+        v.value(c)?;
+        Some(v.i)
+    }
+}
+
 struct Check<'a> {
     b: &'a [u8],
     i: usize,
