@@ -13,7 +13,6 @@ use bytes::Bytes;
 use jaq_json::{Map, Num, Rc, Val};
 
 use super::scan;
-use super::validate::Validator;
 
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 1000;
@@ -80,80 +79,13 @@ impl Parser {
     }
 }
 
-impl Parser {
-    /// Builds only the members of a top-level object whose keys are in
-    /// `wanted`, checking the others without building them. `None` when the
-    /// line is not such an object, has an escaped key, or is not valid JSON:
-    /// then parse it whole (which also names the error).
-    pub fn parse_fields(
-        &mut self,
-        line: &[u8],
-        wanted: &[Vec<u8>],
-        check: &mut Validator,
-    ) -> Option<Val> {
-        let src = Bytes::copy_from_slice(line);
-        let mut cur = Cursor {
-            src: &src,
-            b: &src[..],
-            i: 0,
-            compact: true,
-            depth: 1,
-            st: self,
-        };
-        if cur.ws()? != b'{' {
-            return None;
-        }
-        cur.i += 1;
-        let mut map = Map::default();
-        let mut c = cur.ws()?;
-        if c != b'}' {
-            loop {
-                if c != b'"' {
-                    return None;
-                }
-                let start = cur.i + 1;
-                let end = start + scan::string_special(&cur.b[start..]);
-                if cur.b.get(end) != Some(&b'"') {
-                    return None;
-                }
-                let key = &cur.b[start..end];
-                cur.i = end + 1;
-                if cur.ws()? != b':' {
-                    return None;
-                }
-                cur.i += 1;
-                if wanted.iter().any(|w| w == key) {
-                    let c = cur.ws()?;
-                    let v = cur.value(c).ok()?;
-                    map.insert(Val::utf8_str(cur.src.slice(start..end)), v);
-                } else {
-                    cur.i = check.skip(cur.b, cur.i)?;
-                }
-                match cur.ws()? {
-                    b',' => {
-                        cur.i += 1;
-                        c = cur.ws()?;
-                    }
-                    b'}' => break,
-                    _ => return None,
-                }
-            }
-        }
-        cur.i += 1;
-        if cur.ws().is_some() {
-            return None;
-        }
-        Some(Val::obj(map))
-    }
-}
-
-struct Cursor<'p> {
-    src: &'p Bytes,
-    b: &'p [u8],
-    i: usize,
-    compact: bool,
-    depth: usize,
-    st: &'p mut Parser,
+pub(super) struct Cursor<'p> {
+    pub(super) src: &'p Bytes,
+    pub(super) b: &'p [u8],
+    pub(super) i: usize,
+    pub(super) compact: bool,
+    pub(super) depth: usize,
+    pub(super) st: &'p mut Parser,
 }
 
 type R<T> = Result<T, ParseError>;
@@ -168,7 +100,7 @@ impl Cursor<'_> {
 
     /// Skips whitespace and returns the next byte without consuming it.
     #[inline]
-    fn ws(&mut self) -> Option<u8> {
+    pub(super) fn ws(&mut self) -> Option<u8> {
         loop {
             let c = *self.b.get(self.i)?;
             if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
@@ -179,7 +111,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn value(&mut self, c: u8) -> R<Val> {
+    pub(super) fn value(&mut self, c: u8) -> R<Val> {
         match c {
             b'"' => self.string(),
             b'{' => self.object(),
@@ -494,27 +426,6 @@ mod tests {
             parse("12345678901234567890").unwrap().0,
             "12345678901234567890"
         );
-    }
-
-    #[test]
-    fn wanted_fields_only() {
-        let mut check = Validator::default();
-        let wanted = [b"a".to_vec(), b"c".to_vec()];
-        let mut p = Parser::default();
-        let got = |p: &mut Parser, s: &str, check: &mut Validator| {
-            p.parse_fields(s.as_bytes(), &wanted, check)
-                .map(|v| v.to_string())
-        };
-        let line = r#"{"a":1,"b":{"x":[1,{"y":2}]},"c":"z","a":3}"#;
-        assert_eq!(
-            got(&mut p, line, &mut check).as_deref(),
-            Some(r#"{"a":3,"c":"z"}"#)
-        );
-        assert_eq!(got(&mut p, r#"{"b":{"x":tru},"a":1}"#, &mut check), None);
-        assert_eq!(got(&mut p, r#"{"a":1} x"#, &mut check), None);
-        assert_eq!(got(&mut p, r#"{"\u0061":1}"#, &mut check), None);
-        assert_eq!(got(&mut p, "[1]", &mut check), None);
-        assert_eq!(got(&mut p, " { } ", &mut check).as_deref(), Some("{}"));
     }
 
     #[test]
