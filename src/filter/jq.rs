@@ -1,0 +1,281 @@
+//! Compiling jq expressions with jaq (core, std and json libraries) and
+//! running them on one value.
+//!
+//! Promises: a compile error comes back as text that quotes the expression
+//! and marks the error position with a caret; running a filter never exits
+//! the process (`halt` is returned as [`Event::Halt`], not obeyed here), and
+//! the first error of an input ends that input's outputs, as in jq.
+
+use jaq_core::load::{self, Arena, File, Loader};
+use jaq_core::{Compiler, Ctx, Vars, data};
+use jaq_json::Val;
+
+/// A compiled jq program over jaq's JSON values.
+pub type Filter = jaq_core::Filter<data::JustLut<Val>>;
+
+/// Extra definitions on top of jaq's standard library, for jq habits.
+const PRELUDE: &str = "def env: $ENV;";
+
+/// A variable from `--arg` or `--argjson`: its name without `$`, and its value.
+pub type Var = (String, Val);
+
+/// Global variable names: `$ENV`, `$ARGS`, then the user's, in the order
+/// [`Program::new`] passes their values.
+fn var_names(vars: &[Var]) -> Vec<String> {
+    let user = vars.iter().map(|(name, _)| format!("${name}"));
+    ["$ENV".to_owned(), "$ARGS".to_owned()]
+        .into_iter()
+        .chain(user)
+        .collect()
+}
+
+/// Values of [`var_names`]: the environment, `{positional: [], named: {...}}`, then the user's.
+fn var_values(vars: &[Var]) -> Vec<Val> {
+    let str_val = |s: String| Val::from(s);
+    let env = std::env::vars_os().map(|(k, v)| {
+        let k = k.to_string_lossy().into_owned();
+        (str_val(k), str_val(v.to_string_lossy().into_owned()))
+    });
+    let named = vars.iter().map(|(k, v)| (str_val(k.clone()), v.clone()));
+    let args = [
+        (str_val("positional".into()), Val::Arr(Default::default())),
+        (str_val("named".into()), Val::obj(named.collect())),
+    ];
+    let user = vars.iter().map(|(_, v)| v.clone());
+    [
+        Val::obj(env.collect()),
+        Val::obj(args.into_iter().collect()),
+    ]
+    .into_iter()
+    .chain(user)
+    .collect()
+}
+
+/// Compiles `code` with the global variables `$ENV`, `$ARGS` and `vars`.
+pub fn compile(code: &str, vars: &[Var]) -> Result<Filter, String> {
+    let names = var_names(vars);
+    let prelude = load::parse(PRELUDE, |p| p.defs()).unwrap_or_default();
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs())
+        .chain(prelude);
+    // First match wins: ours replace jaq-std's log-based versions.
+    let funs = own_funs()
+        .chain(jaq_core::funs())
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs());
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(&arena, File { code, path: () })
+        .map_err(|errs| render_load(code, errs))?;
+    Compiler::default()
+        .with_funs(funs)
+        .with_global_vars(names.iter().map(String::as_str))
+        .compile(modules)
+        .map_err(|errs| {
+            let found = errs
+                .into_iter()
+                .flat_map(|(_, errs)| errs)
+                .map(|(found, undef)| {
+                    let msg = match (found, undef) {
+                        ("reduce" | "foreach", _) => {
+                            format!("wrong number of arguments to {found}")
+                        }
+                        (_, jaq_core::compile::Undefined::Filter(arity)) => {
+                            format!("undefined filter {found}/{arity}")
+                        }
+                        (_, undef) => format!("undefined {} {found}", undef.as_str()),
+                    };
+                    (msg, found, false)
+                });
+            render(code, found)
+        })
+}
+
+type Data = data::JustLut<Val>;
+
+/// `stderr`, `halt_error` and `debug` print to stderr as jq does (jaq-std
+/// sends them to a logger, which a library user may not have).
+fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
+    use jaq_core::native::{self, v};
+    use jaq_core::{RunPtr, ValXs};
+    fn eprint(bytes: &[u8]) {
+        use std::io::Write;
+        let _ = std::io::stderr().lock().write_all(bytes);
+    }
+    fn stderr_empty<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        match &cv.1 {
+            Val::TStr(s) => eprint(s),
+            other => {
+                let mut buf = Vec::new();
+                super::write::value(&mut buf, other, Default::default());
+                eprint(&buf);
+            }
+        }
+        Box::new(core::iter::empty())
+    }
+    fn debug_empty<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        let mut buf = b"[\"DEBUG:\",".to_vec();
+        super::write::value(&mut buf, &cv.1, Default::default());
+        buf.extend_from_slice(b"]\n");
+        eprint(&buf);
+        Box::new(core::iter::empty())
+    }
+    let stderr: RunPtr<Data> = stderr_empty;
+    let debug: RunPtr<Data> = debug_empty;
+    [
+        native::run::<Data>(("stderr_empty", v(0), stderr)),
+        native::run::<Data>(("debug_empty", v(0), debug)),
+    ]
+    .into_iter()
+}
+
+fn render_load(code: &str, errs: load::Errors<&str, ()>) -> String {
+    use load::Error;
+    let mut all = Vec::new();
+    for (_file, err) in errs {
+        match err {
+            Error::Io(errs) => all.extend(
+                errs.into_iter()
+                    .map(|(path, e)| (format!("cannot load {path}: {e}"), path, false)),
+            ),
+            Error::Lex(errs) => all.extend(errs.into_iter().map(|(expect, found)| {
+                use load::lex::Expect;
+                let what = match expect {
+                    Expect::Delim(open) => format!("unclosed {open}"),
+                    other => format!("expected {}", other.as_str()),
+                };
+                (what, found, true)
+            })),
+            Error::Parse(errs) => all.extend(errs.into_iter().map(|(expect, found)| {
+                let got = if found.is_empty() {
+                    "end of input"
+                } else {
+                    "unexpected token"
+                };
+                (
+                    format!("expected {}, found {got}", expect.as_str()),
+                    found,
+                    false,
+                )
+            })),
+        }
+    }
+    render(code, all.into_iter())
+}
+
+/// `compile error: <what>` then, for each error, the line of `code` it is on
+/// and a caret line under the offending token.
+fn render<'a>(code: &'a str, errs: impl Iterator<Item = (String, &'a str, bool)>) -> String {
+    let mut out = String::new();
+    for (n, (msg, found, one_char)) in errs.enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let Some(start) = offset_in(code, found) else {
+            out.push_str(&format!("compile error: {msg}"));
+            continue;
+        };
+        let len = if one_char {
+            found.chars().next().map_or(0, char::len_utf8)
+        } else {
+            found.len()
+        };
+        let line_start = code[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = code[start..].find('\n').map_or(code.len(), |i| start + i);
+        let line_no = code[..start].matches('\n').count() + 1;
+        let col = code[line_start..start].chars().count() + 1;
+        let width = code[start..(start + len).min(line_end)]
+            .chars()
+            .count()
+            .max(1);
+        let pad: String = code[line_start..start]
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let line = crate::sanitize::clean(&code[line_start..line_end]);
+        let at = if code.contains('\n') {
+            format!("line {line_no}, column {col}")
+        } else {
+            format!("column {col}")
+        };
+        out.push_str(&format!(
+            "compile error: {msg} at {at}\n    {line}\n    {pad}{}",
+            "^".repeat(width)
+        ));
+    }
+    out
+}
+
+/// Byte offset of `part` inside `whole`, if it is a slice of it.
+fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (start + part.len() <= whole.len()).then_some(start)
+}
+
+/// What running a filter on one input produced.
+pub enum Event {
+    Value(Val),
+    /// A runtime error: jq's message for it.
+    Error(String),
+    /// `halt` or `halt_error`: stop everything with this exit status.
+    Halt(i32),
+}
+
+/// A compiled filter with its global variable values, ready to run.
+pub struct Program<'f> {
+    filter: &'f Filter,
+    ctx: Ctx<'f, data::JustLut<Val>>,
+}
+
+impl<'f> Program<'f> {
+    pub fn new(filter: &'f Filter, vars: &[Var]) -> Self {
+        let ctx = Ctx::new(&filter.lut, Vars::new(var_values(vars)));
+        Program { filter, ctx }
+    }
+
+    /// Runs on `input`, calling `each` for every output; stops after the first
+    /// error or halt, or when `each` returns false.
+    pub fn run(&self, input: Val, each: &mut dyn FnMut(Event) -> bool) {
+        for out in self.filter.id.run((self.ctx.clone(), input)) {
+            let event = match out {
+                Ok(v) => Event::Value(v),
+                Err(exn) => match exn.get_err() {
+                    Ok(err) => Event::Error(message(err)),
+                    Err(exn) => match exn.get_halt() {
+                        Ok(code) => Event::Halt(code),
+                        Err(_) => Event::Error("internal error: unexpected control flow".into()),
+                    },
+                },
+            };
+            let stop = !matches!(event, Event::Value(_));
+            if !each(event) || stop {
+                return;
+            }
+        }
+    }
+}
+
+/// jq's wording: a string error is shown as is, anything else as JSON with
+/// `(not a string)`; long values are cut.
+fn message(err: jaq_core::Error<Val>) -> String {
+    const MAX: usize = 300;
+    let text = match err.into_val() {
+        Val::TStr(s) => String::from_utf8_lossy(&s).into_owned(),
+        other => {
+            let mut buf = Vec::new();
+            super::write::value(&mut buf, &other, Default::default());
+            format!("{} (not a string)", String::from_utf8_lossy(&buf))
+        }
+    };
+    let mut text = crate::sanitize::one_line(&text).into_owned();
+    if text.len() > MAX {
+        let cut = (0..=MAX)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}

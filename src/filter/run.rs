@@ -1,0 +1,323 @@
+//! The per-line loop: select, parse, run the compiled stages, write.
+//!
+//! Promises: nothing is parsed that selection can skip; an output that is the
+//! input value itself, unchanged, is written as the input line's own bytes
+//! when that line is already compact JSON; output is flushed when the input
+//! would block (the shared `each_line` hook), not per line; errors are
+//! reported where they happen and turned into jq's exit status at the end.
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use jaq_json::Val;
+
+use super::jq::{self, Event, Program};
+use super::native::{self, Native, Outcome};
+use super::parse::Parser;
+use super::select::{self, Selector, Verdict};
+use super::validate::Validator;
+use super::write::{self, Style};
+use super::{Plan, exit};
+use crate::app;
+use crate::error::{Error, Result};
+use crate::output::{self, At, Flow, Item, Out};
+
+const TOOL: &str = "cc-filter";
+
+pub(crate) fn run(plan: Plan) -> Result<i32> {
+    let mut sources: Vec<&str> = Vec::new();
+    if let Some(r) = plan.recipe {
+        sources.push(r.source);
+    }
+    if let Some(e) = plan.expr.as_deref().filter(|e| e.trim() != ".") {
+        sources.push(e);
+    }
+    let mut filters = Vec::new();
+    for &code in &sources {
+        let filter = jq::compile(code, &plan.vars).map_err(|msg| Error::new(exit::COMPILE, msg))?;
+        filters.push(filter);
+    }
+    let stages: Vec<Program> = filters
+        .iter()
+        .map(|f| Program::new(f, &plan.vars))
+        .collect();
+    // A lone expression of a plain-lookup shape skips the interpreter, and
+    // then only the top-level members it reads need building.
+    let native = match &sources[..] {
+        [code] => native::recognise(code),
+        _ => None,
+    };
+    let wanted = native.as_ref().and_then(Native::keys);
+    // An expression that starts with `select(.type == "T")` rules out other
+    // types on the bytes; such lines are still checked to be valid JSON, and
+    // any doubt (whitespace, duplicate or escaped keys) sends them the full way.
+    let first_source = plan.recipe.map(|r| r.source).or(plan.expr.as_deref());
+    let prefilter = match first_source.and_then(select::leading_type_test) {
+        Some(ty) if !plan.slurp => Selector::new(&[ty], &[]),
+        _ => Selector::default(),
+    };
+    let mut sink = Sink {
+        buf: Vec::new(),
+        raw: plan.raw,
+        join: plan.join,
+        style: plan.style,
+        outputs: 0,
+        last_truthy: false,
+        runtime_error: false,
+        halt: None,
+        io_error: None,
+    };
+    let mut out = output::stdout();
+    let mut bad_input = false;
+    if plan.null_input {
+        sink.feed(&stages, None, &mut out, Val::Null, None, None)?;
+    } else {
+        let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
+        let mut parser = Parser::default();
+        let mut validator = Validator::default();
+        let identity = stages.is_empty() && verbatim_ok && !plan.slurp;
+        let mut slurped = Vec::new();
+        output::each_line(&plan.files, plan.max_line, &mut out, |at, item, out| {
+            let line = match item {
+                Item::Line(line) => line,
+                Item::TooLong(err) => {
+                    bad_input = true;
+                    warn(out, format_args!("{at}: {err}"))?;
+                    return Ok(Flow::Continue);
+                }
+            };
+            let verdict = plan.selector.by_bytes(line);
+            if verdict == Verdict::Skip {
+                return Ok(Flow::Continue);
+            }
+            if verdict == Verdict::Take && identity {
+                // The fast path: a selected line copied through unparsed.
+                write_line(out, line, plan.join)?;
+                sink.outputs += 1;
+                sink.last_truthy = true;
+                return Ok(Flow::Continue);
+            }
+            if prefilter.by_bytes(line) == Verdict::Skip && validator.check(line) == Some(true) {
+                return Ok(Flow::Continue);
+            }
+            if identity && plan.selector.is_all() && validator.check(line) == Some(true) {
+                write_line(out, line, plan.join)?;
+                sink.outputs += 1;
+                sink.last_truthy = !matches!(line, b"null" | b"false");
+                return Ok(Flow::Continue);
+            }
+            let plain = verdict == Verdict::Take || plan.selector.is_all();
+            if let (Some(n), Some(keys), true, false) = (&native, &wanted, plain, plan.slurp)
+                && let Some(v) = parser.parse_fields(line, keys, &mut validator)
+            {
+                match n.eval(&v) {
+                    Outcome::Nothing => return Ok(Flow::Continue),
+                    Outcome::Value(v) => {
+                        sink.emit(out, &v)?;
+                        return Ok(Flow::Continue);
+                    }
+                    // jaq runs on the whole value below, and names the error.
+                    Outcome::Jaq => {}
+                }
+            }
+            let parsed = match parser.parse(line) {
+                Ok(p) => p,
+                Err(e) => {
+                    bad_input = true;
+                    warn(out, format_args!("{at}: invalid JSON: {e}"))?;
+                    return Ok(Flow::Continue);
+                }
+            };
+            if verdict == Verdict::Undecided && !plan.selector.by_value(&parsed.value) {
+                return Ok(Flow::Continue);
+            }
+            if plan.slurp {
+                slurped.push(parsed.value);
+                return Ok(Flow::Continue);
+            }
+            let verbatim = (parsed.compact && verbatim_ok).then_some(line);
+            sink.feed(
+                &stages,
+                native.as_ref(),
+                out,
+                parsed.value,
+                verbatim,
+                Some(at),
+            )?;
+            Ok(if sink.halt.is_some() {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            })
+        })?;
+        if plan.slurp && sink.halt.is_none() {
+            sink.feed(
+                &stages,
+                None,
+                &mut out,
+                Val::Arr(slurped.into()),
+                None,
+                None,
+            )?;
+        }
+    }
+    out.flush()?;
+    let code = if let Some(code) = sink.halt {
+        code
+    } else if bad_input {
+        exit::USAGE
+    } else if sink.runtime_error {
+        exit::RUNTIME
+    } else if plan.exit_status && sink.outputs == 0 {
+        exit::NO_OUTPUT
+    } else if plan.exit_status && !sink.last_truthy {
+        exit::FALSY
+    } else {
+        exit::OK
+    };
+    Ok(code)
+}
+
+fn write_line(out: &mut Out, line: &[u8], join: bool) -> io::Result<()> {
+    out.write_all(line)?;
+    if !join {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Reports a problem on stderr after flushing what was printed before it.
+fn warn(out: &mut Out, msg: impl Display) -> Result<()> {
+    out.flush()?;
+    app::warn(TOOL, msg);
+    Ok(())
+}
+
+/// Where outputs go, and what the exit status needs to know about them.
+struct Sink {
+    buf: Vec<u8>,
+    raw: bool,
+    join: bool,
+    style: Style,
+    outputs: u64,
+    last_truthy: bool,
+    runtime_error: bool,
+    halt: Option<i32>,
+    io_error: Option<io::Error>,
+}
+
+impl Sink {
+    /// Runs `stages` in sequence on `input` and writes every output. `verbatim`
+    /// is the input's line when it is compact JSON of the input.
+    #[allow(clippy::too_many_arguments)]
+    fn feed(
+        &mut self,
+        stages: &[Program],
+        native: Option<&Native>,
+        out: &mut Out,
+        input: Val,
+        verbatim: Option<&[u8]>,
+        at: Option<At<'_>>,
+    ) -> Result<()> {
+        // Holding a reference to the input keeps it alive and makes any change
+        // copy it, so pointer equality below means "the unchanged input".
+        let original = verbatim.map(|line| (line, input.clone()));
+        let mut each = |ev: Event| match ev {
+            Event::Value(v) => {
+                let same = original.as_ref().filter(|(_, o)| same_container(o, &v));
+                let r = self.write(out, &v, same.map(|(line, _)| *line));
+                self.outputs += 1;
+                self.last_truthy = !matches!(v, Val::Null | Val::Bool(false));
+                match r {
+                    Ok(()) => true,
+                    Err(e) => {
+                        self.io_error = Some(e);
+                        false
+                    }
+                }
+            }
+            Event::Error(msg) => {
+                self.runtime_error = true;
+                let r = match at {
+                    Some(at) => warn(out, format_args!("{at}: error: {msg}")),
+                    None => warn(out, format_args!("error: {msg}")),
+                };
+                if let Err(e) = r {
+                    self.io_error = Some(io::Error::new(io::ErrorKind::BrokenPipe, e.to_string()));
+                }
+                false
+            }
+            Event::Halt(code) => {
+                self.halt = Some(code);
+                false
+            }
+        };
+        match native.map(|n| n.eval(&input)) {
+            Some(Outcome::Nothing) => {}
+            Some(Outcome::Value(v)) => {
+                each(Event::Value(v));
+            }
+            Some(Outcome::Jaq) | None => {
+                chain(stages, input, &mut each);
+            }
+        }
+        match self.io_error.take() {
+            Some(e) => Err(Error::from(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes one output that is not the input itself.
+    fn emit(&mut self, out: &mut Out, v: &Val) -> Result<()> {
+        self.outputs += 1;
+        self.last_truthy = !matches!(v, Val::Null | Val::Bool(false));
+        Ok(self.write(out, v, None)?)
+    }
+
+    fn write(&mut self, out: &mut Out, v: &Val, verbatim: Option<&[u8]>) -> io::Result<()> {
+        match (verbatim, v) {
+            (Some(line), _) => out.write_all(line)?,
+            (None, Val::TStr(s)) if self.raw => out.write_all(s)?,
+            _ => {
+                self.buf.clear();
+                write::value(&mut self.buf, v, self.style);
+                out.write_all(&self.buf)?;
+                if self.buf.capacity() > 1 << 20 {
+                    // Memory stays flat: one huge output does not keep its buffer.
+                    self.buf = Vec::new();
+                }
+            }
+        }
+        if !self.join {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
+
+/// True when `b` is the very array or object `a` (not an equal copy).
+fn same_container(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Obj(x), Val::Obj(y)) => jaq_json::Rc::ptr_eq(x, y),
+        (Val::Arr(x), Val::Arr(y)) => jaq_json::Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// Runs the first stage on `input` and every later stage on each output of
+/// the one before; `each` sees the last stage's events and returns false to
+/// stop. Returns false when stopped.
+fn chain(stages: &[Program], input: Val, each: &mut dyn FnMut(Event) -> bool) -> bool {
+    let Some((first, rest)) = stages.split_first() else {
+        return each(Event::Value(input));
+    };
+    let mut go = true;
+    first.run(input, &mut |ev| {
+        go = match ev {
+            Event::Value(v) => chain(rest, v, each),
+            other => each(other),
+        };
+        go
+    });
+    go
+}
