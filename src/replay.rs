@@ -58,15 +58,15 @@ pub struct Cli {
     pub demo: bool,
 
     /// Pause this many milliseconds between events.
-    #[arg(long, value_name = "MS", group = "pace")]
+    #[arg(long, value_name = "MS")]
     pub delay: Option<u64>,
 
     /// Follow the recorded clock, X times faster (0.5 is half speed).
-    #[arg(long, value_name = "X", group = "pace", value_parser = parse_speed)]
+    #[arg(long, value_name = "X", value_parser = parse_speed)]
     pub speed: Option<f64>,
 
     /// Play as fast as the reader takes it.
-    #[arg(long, group = "pace")]
+    #[arg(long, conflicts_with_all = ["delay", "speed"])]
     pub no_delay: bool,
 
     /// Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms.

@@ -89,6 +89,22 @@ fn speed_follows_recorded_timestamps() {
 }
 
 #[test]
+fn speed_divides_the_delay_between_untimed_events() {
+    // text-turn has no timestamps: 3 events, two pauses of 400 ms / 4.
+    let start = Instant::now();
+    bin("cc-replay")
+        .args(["--delay", "400", "--speed", "4"])
+        .arg(fixture("text-turn.jsonl"))
+        .assert()
+        .success();
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(200) && took < Duration::from_millis(700),
+        "{took:?}"
+    );
+}
+
+#[test]
 fn normalises_crlf_and_blank_lines() {
     bin("cc-replay")
         .arg("--no-delay")
