@@ -81,7 +81,11 @@ pub fn run(cli: Cli) -> Result<i32> {
     } else {
         String::new()
     };
-    let text = if text.trim().is_empty() { None } else { Some(text) };
+    let text = if text.trim().is_empty() {
+        None
+    } else {
+        Some(text)
+    };
     if text.is_none() && images.is_empty() {
         return Err(Error::usage(
             "no message text (give TEXT arguments, or text on stdin)",
@@ -100,7 +104,10 @@ fn each_line(cli: &Cli, out: &mut output::Out) -> Result<i32> {
             Item::TooLong(err) => return Err(Error::data(format!("{at}: {err}"))),
         };
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::data(format!("{at}: invalid UTF-8 at byte {}", e.valid_up_to() + 1))
+            Error::data(format!(
+                "{at}: invalid UTF-8 at byte {}",
+                e.valid_up_to() + 1
+            ))
         })?;
         if !text.trim().is_empty() {
             write_message(out, Value::from(text), cli.priority)?;
@@ -123,7 +130,10 @@ fn read_stdin() -> Result<String> {
         .map_err(|e| Error::usage(format!("stdin: {e}")))?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(body).map_err(|e| {
-        Error::data(format!("stdin: invalid UTF-8 at byte {}", e.valid_up_to() + 1))
+        Error::data(format!(
+            "stdin: invalid UTF-8 at byte {}",
+            e.valid_up_to() + 1
+        ))
     })?;
     Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }

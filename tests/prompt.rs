@@ -82,7 +82,9 @@ fn images_come_before_the_text_with_detected_media_types() {
     let png = write(dir.path(), "a.bin", PNG);
     let gif = write(dir.path(), "b.png", GIF);
     let got = messages(&["--image", &png, "--image", &gif, "describe"], b"");
-    let content = got[0]["message"]["content"].as_array().expect("array content");
+    let content = got[0]["message"]["content"]
+        .as_array()
+        .expect("array content");
     assert_eq!(content.len(), 3);
     assert_eq!(content[0]["type"], "image");
     assert_eq!(content[0]["source"]["type"], "base64");
@@ -90,9 +92,14 @@ fn images_come_before_the_text_with_detected_media_types() {
     assert_eq!(content[1]["source"]["media_type"], "image/gif");
     use base64::Engine;
     let data = content[0]["source"]["data"].as_str().unwrap();
-    let decoded = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
     assert_eq!(decoded, PNG);
-    assert_eq!(content[2], serde_json::json!({"type": "text", "text": "describe"}));
+    assert_eq!(
+        content[2],
+        serde_json::json!({"type": "text", "text": "describe"})
+    );
 }
 
 #[test]
