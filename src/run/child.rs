@@ -1,14 +1,19 @@
 //! Starting the claude CLI so that it never outlives cc-run, and ending it.
 //!
-//! Promises: the child and everything it starts (tool processes) live in one
-//! process group that is not cc-run's, so a terminal's Ctrl-C reaches cc-run
-//! only and cc-run decides what the child gets. That group is led by a tiny
-//! guardian process forked from cc-run before any thread exists: it holds
-//! the read end of a pipe whose write end only cc-run holds, and when cc-run
-//! dies in any way (SIGKILL included) the pipe reports EOF and the guardian
-//! SIGKILLs the whole group. The child also gets PR_SET_PDEATHSIG SIGKILL.
-//! Every exit path of cc-run ends with [`Group::clear`]: TERM, a grace
-//! period, KILL, reap.
+//! Promises: the child runs in a process group that is not cc-run's, so a
+//! terminal's Ctrl-C reaches cc-run only and cc-run decides what the child
+//! gets. Claude Code 2.1.197 starts each Bash tool command in a session of
+//! its own (setsid), out of reach of that group, and does not end it when it
+//! gets SIGTERM or SIGKILL; so the child's environment carries a mark
+//! (`CCPIPE_RUN_ID`) that every descendant inherits, and "the family" is the
+//! group plus every process with the mark.
+//!
+//! The group is led by a tiny guardian process forked from cc-run before any
+//! thread exists: it holds the read end of a pipe whose write end only
+//! cc-run holds, and when cc-run dies in any way (SIGKILL included) the pipe
+//! reports EOF and the guardian SIGKILLs the family. The child also gets
+//! PR_SET_PDEATHSIG SIGKILL. Every exit path of cc-run ends with
+//! [`Group::clear`]: TERM, a grace period, KILL, reap.
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -42,9 +47,14 @@ pub fn program(flag: Option<&OsStr>) -> (OsString, &'static str) {
     }
 }
 
-/// The process group of the child, led by the guardian.
+/// The variable that marks every process of one run's family.
+pub const MARK_VAR: &str = "CCPIPE_RUN_ID";
+
+/// The child's process group (led by the guardian) and its marked family.
 pub struct Group {
     pgid: Pid,
+    /// The value of [`MARK_VAR`]: `<cc-run pid>.<guardian pid>`.
+    mark: String,
     /// Held open for the guardian: closing it (cc-run's death) fires it.
     _lifeline: OwnedFd,
     reaped: bool,
@@ -62,7 +72,7 @@ impl Group {
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop(write_end);
-                guard(read_end)
+                guard(read_end, format!("{}.{}", getppid(), getpid()))
             }
             ForkResult::Parent { child } => {
                 drop(read_end);
@@ -71,6 +81,7 @@ impl Group {
                 let _ = setpgid(child, child);
                 Ok(Group {
                     pgid: child,
+                    mark: format!("{}.{child}", getpid()),
                     _lifeline: write_end,
                     reaped: false,
                 })
@@ -82,11 +93,19 @@ impl Group {
         self.pgid.as_raw()
     }
 
-    /// Sends `sig` to every process of the group (the guardian ignores
-    /// TERM, INT and HUP).
+    pub fn mark(&self) -> &str {
+        &self.mark
+    }
+
+    /// Sends `sig` to the whole family (the guardian ignores TERM, INT and
+    /// HUP).
     pub fn signal(&self, sig: Signal) {
-        if !self.reaped {
-            let _ = killpg(self.pgid, sig);
+        if self.reaped {
+            return;
+        }
+        let _ = killpg(self.pgid, sig);
+        for pid in marked(&self.mark) {
+            let _ = nix::sys::signal::kill(pid, sig);
         }
     }
 
@@ -108,38 +127,52 @@ impl Group {
         self.reaped = true;
     }
 
-    /// True while a live process other than the guardian is in the group.
+    /// True while a live process of the family, other than the guardian,
+    /// exists.
     fn others_alive(&self) -> bool {
-        let Ok(dir) = std::fs::read_dir("/proc") else {
-            return false;
-        };
-        dir.flatten().any(|entry| {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|s| s.parse::<i32>().ok()) else {
-                return false;
-            };
-            pid != self.pgid.as_raw() && in_group(pid, self.pgid.as_raw())
-        })
+        let pgid = self.pgid.as_raw();
+        !marked(&self.mark).is_empty()
+            || pids().any(|pid| pid != pgid && stat_of(pid).is_some_and(|(_, g)| g == pgid))
     }
 }
 
-/// True when process `pid` is alive (not a zombie) and in group `pgid`.
-fn in_group(pid: i32, pgid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // "pid (comm) S ppid pgrp ...": comm may hold anything, so split after ')'.
-    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-        return false;
-    };
-    let mut fields = rest.split_whitespace();
-    let state = fields.next();
-    let group = fields.nth(1).and_then(|g| g.parse::<i32>().ok());
-    state != Some("Z") && group == Some(pgid)
+/// Every process id in /proc.
+fn pids() -> impl Iterator<Item = i32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
 }
 
-/// The guardian: leads the group, waits for cc-run to go, kills the group.
-fn guard(lifeline: OwnedFd) -> ! {
+/// State and process group of a live (not zombie) process.
+fn stat_of(pid: i32) -> Option<(char, i32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) S ppid pgrp ...": comm may hold anything, so split after ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let group = fields.nth(1)?.parse().ok()?;
+    (state != 'Z' && state != 'X').then_some((state, group))
+}
+
+/// Live processes other than this one whose environment holds the mark.
+fn marked(mark: &str) -> Vec<Pid> {
+    let needle = format!("{MARK_VAR}={mark}\0");
+    let me = std::process::id() as i32;
+    pids()
+        .filter(|&pid| pid != me)
+        .filter(|&pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| memchr::memmem::find(&env, needle.as_bytes()).is_some())
+        })
+        .filter(|&pid| stat_of(pid).is_some())
+        .map(Pid::from_raw)
+        .collect()
+}
+
+/// The guardian: leads the group, waits for cc-run to go, kills the family.
+fn guard(lifeline: OwnedFd, mark: String) -> ! {
     for sig in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
         // SAFETY: SIG_IGN installs no handler code.
         let _ = unsafe { signal(sig, SigHandler::SigIgn) };
@@ -153,6 +186,17 @@ fn guard(lifeline: OwnedFd) -> ! {
             Err(nix::errno::Errno::EINTR) | Ok(_) => continue,
             Err(_) => break,
         }
+    }
+    // Tools may fork while they die: repeat until none is left.
+    for _ in 0..50 {
+        let family = marked(&mark);
+        if family.is_empty() {
+            break;
+        }
+        for pid in family {
+            let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
     let _ = killpg(getpid(), Signal::SIGKILL);
     // SAFETY: ends the forked copy without running cc-run's destructors.
@@ -181,16 +225,18 @@ fn close_all_but(keep: i32) {
     }
 }
 
-/// The command for the child: fixed flags, then `args`, in group `pgid`,
-/// all three standard streams piped, SIGKILLed if cc-run's main thread dies.
-pub fn command(program: &OsStr, args: &[OsString], pgid: i32) -> Command {
+/// The command for the child: fixed flags, then `args`, in the group, with
+/// the family mark, all three standard streams piped, SIGKILLed if cc-run's
+/// main thread dies.
+pub fn command(program: &OsStr, args: &[OsString], group: &Group) -> Command {
     let mut cmd = Command::new(program);
-    cmd.args(FIXED_ARGS)
+    cmd.env(MARK_VAR, group.mark())
+        .args(FIXED_ARGS)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(pgid);
+        .process_group(group.pgid());
     let parent = getpid();
     // SAFETY: prctl and getppid are async-signal-safe system calls.
     unsafe {

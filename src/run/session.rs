@@ -68,7 +68,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
     let mut signals =
         Signals::install().map_err(|e| Error::usage(format!("cannot handle signals: {e}")))?;
     let mut group = group;
-    let cmd = child::command(&plan.program, &plan.args, group.pgid());
+    let cmd = child::command(&plan.program, &plan.args, &group);
     let mut child = match tokio::process::Command::from(cmd).spawn() {
         Ok(c) => c,
         Err(e) => {
