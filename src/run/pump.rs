@@ -230,7 +230,11 @@ fn pump_output(
     shared: &Shared,
     tx: &UnboundedSender<Report>,
 ) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    // A File on a duplicate of fd 1: `Stdout` is line-buffered and would
+    // search every block for newlines; events are flushed here instead.
+    use std::os::fd::AsFd;
+    let stdout = io::stdout().as_fd().try_clone_to_owned()?;
+    let mut out = BufWriter::with_capacity(64 * 1024, File::from(stdout));
     let mut reader = LineReader::with_max(src, max);
     let mut write_error = None;
     loop {
