@@ -293,14 +293,28 @@ fn timeout_ends_the_session_and_its_tools_with_124() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
     let start = Instant::now();
-    let mut run = session_in_tool(&sandbox, "3520", &["--timeout", "4s", "--grace", "2s"]);
+    let mut run = session_in_tool(
+        &sandbox,
+        "3520",
+        &["--timeout", "4s", "--grace", "2s", "--verbose"],
+    );
+    // Input still open: the timeout interrupts the turn, which ends cleanly.
+    let result = run.wait_result(STEP);
+    assert_eq!(
+        result["subtype"],
+        "error_during_execution",
+        "{}",
+        run.transcript()
+    );
     let status = run.finish(STEP);
     assert_eq!(status.code(), Some(124), "{}", run.transcript());
     assert!(start.elapsed() < Duration::from_secs(30));
+    let stderr = run.stderr();
+    assert!(stderr.contains("cc-run: timed out after 4s"), "{stderr}");
+    assert!(stderr.contains("sending an interrupt"), "{stderr}");
     assert!(
-        run.stderr().contains("cc-run: timed out after 4s"),
-        "{}",
-        run.stderr()
+        !stderr.contains("SIGTERM"),
+        "the CLI ended by itself: {stderr}"
     );
     assert_none_left(&sandbox);
 }

@@ -434,6 +434,21 @@ fn timeout_interrupts_then_kills_a_child_that_ignores_term() {
 }
 
 #[test]
+fn a_process_left_holding_stdout_is_ended_after_the_child_exits() {
+    let tag = tag("orphan");
+    let start = Instant::now();
+    replay("text-turn.jsonl", "orphan")
+        .env("CCPIPE_TEST_TAG", &tag)
+        .args(["--grace", "500ms"])
+        .write_stdin("")
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .success();
+    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+    assert_none_left(&tag);
+}
+
+#[test]
 fn sigterm_ends_the_child_group_with_143() {
     let tag = tag("sigterm");
     let mut child = spawn(

@@ -22,6 +22,9 @@ use super::signals::{Sig, Signals};
 use crate::error::{Error, Result, exit};
 use crate::protocol::{interrupt_request, next_request_id};
 
+/// How long the child's stdout may stay open after the child exited.
+const DRAIN: Duration = Duration::from_millis(500);
+
 /// Everything the controller needs, decided from the command line.
 pub struct Plan {
     pub program: OsString,
@@ -130,9 +133,11 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         tokio::select! {
             res = child.wait(), if status.is_none() => {
                 status = Some(child_end(res));
-                if !stdout_done {
-                    // Something the child started still holds its stdout.
-                    run.terminate();
+                if !stdout_done && run.escalation.is_none() {
+                    // The rest of its output is normally on its way; if it
+                    // does not end soon, something the child started holds
+                    // its stdout.
+                    run.escalation = Some((Instant::now() + DRAIN, Step::Term));
                 }
             }
             Some(report) = rx.recv() => match report {
@@ -170,6 +175,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                 match escalation.map(|e| e.1) {
                     Some(Step::Term) => run.terminate(),
                     Some(Step::Kill) => {
+                        run.note("sending SIGKILL to claude and its tools");
                         run.group.signal(Signal::SIGKILL);
                         run.escalation = Some((Instant::now() + run.plan.grace, Step::GiveUp));
                     }
@@ -209,8 +215,16 @@ impl Run {
         if matches!(self.escalation, Some((_, Step::Kill | Step::GiveUp))) {
             return;
         }
+        self.note("sending SIGTERM to claude and its tools");
         self.group.signal(Signal::SIGTERM);
         self.escalation = Some((Instant::now() + self.plan.grace, Step::Kill));
+    }
+
+    /// A `--verbose` line about what cc-run does to the child.
+    fn note(&self, what: &str) {
+        if self.plan.verbose {
+            crate::app::warn("cc-run", what);
+        }
     }
 
     /// Asks the CLI to stop the turn and ends its input; false when the
@@ -220,6 +234,7 @@ impl Run {
             return false;
         }
         self.interrupted = true;
+        self.note("sending an interrupt and closing claude's input");
         self.input
             .send_last(interrupt_request(&next_request_id("ccpipe")));
         true
