@@ -444,7 +444,11 @@ fn a_process_left_holding_stdout_is_ended_after_the_child_exits() {
         .timeout(Duration::from_secs(20))
         .assert()
         .success();
-    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        start.elapsed()
+    );
     assert_none_left(&tag);
 }
 
@@ -535,6 +539,33 @@ fn a_closed_downstream_ends_the_run_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_none_left(&tag);
+}
+
+#[test]
+fn a_failing_stdout_exits_2_with_the_reason() {
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("cc-run"))
+        .arg("--claude")
+        .arg(fake())
+        .env("FAKE_MODE", "turns")
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let line = format!("{USER}\n");
+            child.stdin.take().unwrap().write_all(line.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cc-run: write error: No space left on device (os error 28)\n"
+    );
 }
 
 #[test]

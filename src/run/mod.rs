@@ -105,16 +105,16 @@ pub struct Cli {
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
-    // Before any thread exists: the guardian is forked here (see `child`).
-    let group = child::Group::start()
-        .map_err(|e| Error::usage(format!("cannot start the process guardian: {e}")))?;
-    let redactor = redact::Redactor::from_env();
-    let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let prompt = match cli.prompt.as_deref() {
         Some(text) if text.trim().is_empty() => return Err(Error::usage("--prompt is empty")),
         Some(text) => Some(crate::protocol::user_message(Value::from(text), None)),
         None => None,
     };
+    // Before any thread exists: the guardian is forked here (see `child`).
+    let group = child::Group::start()
+        .map_err(|e| Error::usage(format!("cannot start the process guardian: {e}")))?;
+    let redactor = redact::Redactor::from_env();
+    let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
     let plan = session::Plan {
         program,

@@ -238,8 +238,14 @@ fn pump_output(
     let mut reader = LineReader::with_max(src, max);
     let mut write_error = None;
     loop {
-        let next =
-            reader.next_line(&mut || out.flush().inspect_err(|e| write_error = Some(e.kind())));
+        let next = reader.next_line(&mut || {
+            out.flush().inspect_err(|e| {
+                write_error = Some(match e.raw_os_error() {
+                    Some(code) => io::Error::from_raw_os_error(code),
+                    None => io::Error::from(e.kind()),
+                })
+            })
+        });
         match next {
             Ok(None) => return out.flush(),
             Ok(Some((n, line))) => {
@@ -261,10 +267,7 @@ fn pump_output(
                 crate::app::warn("cc-run", format!("claude stdout:{line}: {err}; dropped"));
             }
             Err(LineError::Io(e)) => {
-                return match write_error {
-                    Some(kind) => Err(io::Error::from(kind)),
-                    None => Err(e),
-                };
+                return Err(write_error.take().unwrap_or(e));
             }
         }
     }

@@ -45,6 +45,8 @@ enum Cause {
     Timeout(Duration),
     FailFast(Failure),
     BrokenPipe,
+    /// Stdout failed otherwise (a full disk): exit 2.
+    WriteError(String),
     /// Bad input, already reported; its exit status.
     Input(i32),
 }
@@ -151,10 +153,11 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                 Report::StdoutDone(Ok(())) => stdout_done = true,
                 Report::StdoutDone(Err(e)) => {
                     stdout_done = true;
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        crate::app::warn("cc-run", format!("write error: {e}"));
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        run.set_cause(Cause::BrokenPipe);
+                    } else {
+                        run.set_cause(Cause::WriteError(format!("write error: {e}")));
                     }
-                    run.set_cause(Cause::BrokenPipe);
                     run.terminate();
                 }
                 Report::InputDone(end) => run.input_done(end),
@@ -286,6 +289,7 @@ impl Run {
         let fail = |code: i32, msg: String| Err(Error::new(code, redact(msg)));
         match self.cause {
             Some(Cause::BrokenPipe) => Ok(exit::OK),
+            Some(Cause::WriteError(msg)) => fail(exit::USAGE, msg),
             Some(Cause::Signal(sig)) => fail(sig.status(), format!("stopped by {}", sig.name())),
             Some(Cause::Timeout(d)) => fail(
                 exit::TIMEOUT,
