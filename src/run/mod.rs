@@ -64,7 +64,9 @@ Exit status:
         queued work is done.\n\n\
         The first Ctrl-C interrupts the running turn and ends the input; a second one, or \
         SIGTERM, terminates the child (TERM, then KILL after --grace). Authentication and \
-        billing failures end the run at once instead of waiting out the CLI's retries.",
+        billing failures end the run at once instead of waiting out the CLI's retries. \
+        Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
+        when cc-run ends, even when cc-run is killed with SIGKILL.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -78,7 +80,8 @@ pub struct Cli {
     pub prompt: Option<String>,
 
     /// Stop the session after DURATION (e.g. 90s, 10m): interrupt, then
-    /// TERM, then KILL; exit 124.
+    /// TERM, then KILL; exit 124. Once the input has ended no interrupt can
+    /// be sent, so TERM comes first.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
 
