@@ -491,6 +491,49 @@ fn sigint_sends_an_interrupt_and_ends_the_input() {
 }
 
 #[test]
+fn a_second_sigint_terminates_a_child_that_does_not_stop() {
+    let tag = tag("sigint2");
+    let output = fixture("text-turn.jsonl");
+    let envs = [
+        ("FAKE_MODE", "output"),
+        ("FAKE_THEN", "sleep"),
+        ("FAKE_OUTPUT", output.to_str().unwrap()),
+    ];
+    let mut child = spawn(&["--verbose"], &envs, &tag);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    wait_for(&mut out, r#""type":"result""#);
+    kill(&child, nix::sys::signal::Signal::SIGINT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "one SIGINT only interrupts"
+    );
+    kill(&child, nix::sys::signal::Signal::SIGINT);
+    let status = wait_with_deadline(&mut child, 10);
+    assert_eq!(status.code(), Some(130));
+    let stderr = stderr_of(&mut child);
+    assert!(stderr.contains("sending an interrupt"), "{stderr}");
+    assert!(stderr.contains("sending SIGTERM"), "{stderr}");
+    assert!(stderr.ends_with("cc-run: stopped by SIGINT\n"), "{stderr}");
+    assert_none_left(&tag);
+}
+
+#[test]
+fn sighup_ends_the_run_with_129() {
+    let tag = tag("sighup");
+    let mut child = spawn(&[], &[("FAKE_MODE", "echo")], &tag);
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{USER}").unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    wait_for(&mut out, USER);
+    kill(&child, nix::sys::signal::Signal::SIGHUP);
+    let status = wait_with_deadline(&mut child, 10);
+    assert_eq!(status.code(), Some(129));
+    drop(stdin);
+    assert_none_left(&tag);
+}
+
+#[test]
 fn sigkill_of_cc_run_leaves_no_process() {
     let tag = tag("sigkill");
     let mut child = spawn(
