@@ -22,6 +22,9 @@ use super::signals::{Sig, Signals};
 use crate::error::{Error, Result, exit};
 use crate::protocol::{interrupt_request, next_request_id};
 
+/// The size asked for the pipes to and from the child.
+const PIPE_SIZE: i32 = 1 << 20;
+
 /// How long the child's stdout may stay open after the child exited.
 const DRAIN: Duration = Duration::from_millis(500);
 
@@ -95,8 +98,10 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         return Err(Error::usage("the child's pipes are missing"));
     };
     let file = |fd: std::io::Result<std::os::fd::OwnedFd>| {
-        fd.map(File::from)
-            .map_err(|e| Error::usage(format!("child pipe: {e}")))
+        let fd = fd.map_err(|e| Error::usage(format!("child pipe: {e}")))?;
+        // Bigger pipes mean fewer wake-ups when bulk flows; best effort.
+        let _ = nix::fcntl::fcntl(&fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE_SIZE));
+        Ok::<_, Error>(File::from(fd))
     };
     let input = ChildInput::new(file(stdin.into_owned_fd())?);
     pump::spawn_output(
