@@ -5,7 +5,7 @@
 //! Promises: nothing malformed reaches the child; every event reaches stdout
 //! unchanged and at once; the child and its tool processes never outlive
 //! cc-run (see [`child`]); the exit status comes from the last `result`
-//! (see [`classify`]) and every non-zero status comes with one line on
+//! (see [`classify`]; [`events`] finds the events that matter) and every non-zero status comes with one line on
 //! stderr naming the cause; credentials never appear in what cc-run itself
 //! prints (see [`redact`]).
 //!
@@ -15,6 +15,8 @@
 
 mod child;
 mod classify;
+mod events;
+mod input;
 mod pump;
 mod redact;
 mod session;

@@ -17,7 +17,8 @@ use tokio::time::{Instant, sleep_until};
 
 use super::child::{self, Group};
 use super::classify::{self, ChildEnd, Failure, Outcome};
-use super::pump::{self, ChildInput, InputEnd, Report, Shared};
+use super::input::{self, ChildInput, InputEnd};
+use super::pump::{self, Report, Shared};
 use super::signals::{Sig, Signals};
 use crate::error::{Error, Result, exit};
 use crate::protocol::{interrupt_request, next_request_id};
@@ -112,7 +113,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
     );
     pump::spawn_stderr(file(stderr.into_owned_fd())?, shared.clone(), tx.clone());
     pump::spawn_downstream_watch(tx.clone());
-    pump::spawn_input(
+    input::spawn_input(
         plan.prompt.clone(),
         plan.read_stdin,
         plan.max_line,
