@@ -289,6 +289,36 @@ fn sigint_interrupts_the_turn_then_exits_130() {
 }
 
 #[test]
+fn sigint_after_the_input_ended_still_stops_the_turn_cleanly() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let mut cmd = sandbox.ccpipe("cc-run");
+    cmd.args(["--verbose", "--", "--allowedTools", "Bash"]);
+    let mut run = Session::spawn(cmd);
+    run.say("bash: sleep 3523");
+    run.close_stdin();
+    run.wait_for("Bash tool_use", STEP, is_tool_use);
+    wait_for_sleep(&sandbox, "3523");
+    kill(Pid::from_raw(run.pid() as i32), Signal::SIGINT).unwrap();
+    let result = run.wait_result(STEP);
+    assert_eq!(
+        result["subtype"],
+        "error_during_execution",
+        "{}",
+        run.transcript()
+    );
+    let status = run.finish(STEP);
+    assert_eq!(status.code(), Some(130), "{}", run.transcript());
+    let stderr = run.stderr();
+    assert!(stderr.contains("sending SIGINT to claude"), "{stderr}");
+    assert!(
+        !stderr.contains("SIGTERM"),
+        "the CLI ended by itself: {stderr}"
+    );
+    assert_none_left(&sandbox);
+}
+
+#[test]
 fn timeout_ends_the_session_and_its_tools_with_124() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);

@@ -64,8 +64,9 @@ Exit status:
         Each stdin line must be a JSON input message (as cc-prompt writes); each child event \
         is written to stdout as it arrives. The child keeps running until stdin ends and its \
         queued work is done.\n\n\
-        The first Ctrl-C interrupts the running turn and ends the input; a second one, or \
-        SIGTERM, terminates the child (TERM, then KILL after --grace). Authentication and \
+        The first Ctrl-C interrupts the running turn and ends the input (an interrupt \
+        request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
+        terminates the child (TERM, then KILL after --grace). Authentication and \
         billing failures end the run at once instead of waiting out the CLI's retries. \
         Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
         when cc-run ends, even when cc-run is killed with SIGKILL.",
@@ -82,8 +83,7 @@ pub struct Cli {
     pub prompt: Option<String>,
 
     /// Stop the session after DURATION (e.g. 90s, 10m): interrupt, then
-    /// TERM, then KILL; exit 124. Once the input has ended no interrupt can
-    /// be sent, so TERM comes first.
+    /// TERM, then KILL, --grace apart; exit 124.
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub timeout: Option<Duration>,
 

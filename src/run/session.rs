@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
+use nix::unistd::Pid;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
@@ -71,6 +72,8 @@ struct Run {
     cause: Option<Cause>,
     escalation: Option<(Instant, Step)>,
     interrupted: bool,
+    /// The child's pid while it has not been reaped.
+    child_pid: Option<Pid>,
 }
 
 pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32> {
@@ -130,6 +133,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         cause: None,
         escalation: None,
         interrupted: false,
+        child_pid: child.id().map(|id| Pid::from_raw(id as i32)),
     };
     let mut outcome = Outcome::default();
     let mut status = None;
@@ -141,6 +145,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         tokio::select! {
             res = child.wait(), if status.is_none() => {
                 status = Some(child_end(res));
+                run.child_pid = None;
                 if !stdout_done && run.escalation.is_none() {
                     // The rest of its output is normally on its way; if it
                     // does not end soon, something the child started holds
@@ -236,21 +241,31 @@ impl Run {
         }
     }
 
-    /// Asks the CLI to stop the turn and ends its input; false when the
-    /// input was already closed, so no interrupt can reach it.
+    /// Asks the CLI to stop the turn and end: an interrupt request, then
+    /// EOF, while its input is open; else SIGINT to claude alone, which
+    /// 2.1.197 handles the same way (the tool is aborted, an
+    /// `error_during_execution` result written, exit 0). False when there
+    /// is nothing left to interrupt.
     fn interrupt(&mut self) -> bool {
-        if self.interrupted || !self.input.is_open() {
+        if self.interrupted {
+            return false;
+        }
+        if self.input.is_open() {
+            self.note("sending an interrupt and closing claude's input");
+            self.input
+                .send_last(interrupt_request(&next_request_id("ccpipe")));
+        } else if let Some(pid) = self.child_pid {
+            self.note("sending SIGINT to claude (its input has ended)");
+            let _ = nix::sys::signal::kill(pid, Signal::SIGINT);
+        } else {
             return false;
         }
         self.interrupted = true;
-        self.note("sending an interrupt and closing claude's input");
-        self.input
-            .send_last(interrupt_request(&next_request_id("ccpipe")));
         true
     }
 
-    /// Interrupt, then TERM after the grace period (or now, if no interrupt
-    /// can be sent), then KILL.
+    /// Interrupt, then TERM after the grace period (or now, if there is
+    /// nothing to interrupt), then KILL.
     fn interrupt_then_term(&mut self) {
         if self.interrupt() {
             self.escalation = Some((Instant::now() + self.plan.grace, Step::Term));
@@ -265,8 +280,7 @@ impl Run {
         }
         self.set_cause(Cause::Signal(sig));
         if sig == Sig::Int && !self.interrupted {
-            // The first Ctrl-C stops the turn cleanly; the CLI then sees EOF
-            // and exits. If no interrupt can be sent, end it.
+            // The first Ctrl-C stops the turn cleanly and the CLI exits.
             if !self.interrupt() {
                 self.terminate();
             }
