@@ -172,13 +172,19 @@ impl Outcome {
                 message: with_tail(child.to_string(), tail),
             });
         }
+        // The error code that agrees with the status chosen, for the message.
+        let agreeing = |code: i32| {
+            [self.assistant_error.as_deref(), retry_error]
+                .into_iter()
+                .flatten()
+                .find(|e| by_error(e) == Some(code))
+        };
         let Some(result) = last else {
-            let d = detail(
-                retry_status,
-                self.assistant_error.as_deref().or(retry_error),
-            );
-            if let Some(failure) = from_events().and_then(|c| explain(c, &d)) {
-                return Err(failure);
+            if let Some(code) = from_events() {
+                let d = detail(retry_status, agreeing(code));
+                if let Some(failure) = explain(code, &d) {
+                    return Err(failure);
+                }
             }
             let message = format!("the session ended without a result ({child})");
             return Err(Failure {
@@ -194,8 +200,7 @@ impl Outcome {
             .and_then(by_status)
             .or_else(from_events)
             .or_else(|| by_text(&result.text));
-        let d = detail(status, self.assistant_error.as_deref().or(retry_error));
-        if let Some(failure) = code.and_then(|c| explain(c, &d)) {
+        if let Some(failure) = code.and_then(|c| explain(c, &detail(status, agreeing(c)))) {
             return Err(failure);
         }
         let what = match status {
@@ -320,6 +325,40 @@ mod tests {
             exit::AUTH
         );
         assert_eq!(result(Some(500), "boom"), exit::FAILURE);
+    }
+
+    #[test]
+    fn the_message_names_only_an_error_code_that_agrees() {
+        let run = |events: &[Notable]| {
+            let mut o = Outcome::default();
+            events.iter().for_each(|e| o.observe(e));
+            o.verdict(ChildEnd::Code(1), None).unwrap_err().message
+        };
+        let result = |status| {
+            Notable::Result(ResultInfo {
+                is_error: true,
+                subtype: "success".into(),
+                api_error_status: Some(status),
+                text: String::new(),
+            })
+        };
+        let retry = Notable::Retry {
+            error: Some("overloaded".into()),
+            status: Some(529),
+        };
+        let server = Notable::AssistantError {
+            error: "server_error".into(),
+        };
+        let msg = run(&[retry, server, result(529)]);
+        assert!(
+            msg.starts_with("rate limited or overloaded (HTTP 529, overloaded)"),
+            "{msg}"
+        );
+        let unknown = Notable::AssistantError {
+            error: "unknown".into(),
+        };
+        let msg = run(&[unknown, result(402)]);
+        assert!(msg.starts_with("billing problem (HTTP 402):"), "{msg}");
     }
 
     #[test]
