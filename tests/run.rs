@@ -353,6 +353,18 @@ fn input_lines_are_neither_lost_nor_merged_and_long_lines_pass() {
 }
 
 #[test]
+fn a_stdout_line_that_is_not_an_event_goes_to_stderr() {
+    run("stray")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stdout("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"fake\"}\n")
+        .stderr(predicate::str::starts_with(
+            "cc-run: claude stdout:1: not an event: plain text on stdout\n",
+        ));
+}
+
+#[test]
 fn stderr_is_drained_while_the_child_runs() {
     let out = run("flood")
         .write_stdin("")

@@ -104,7 +104,8 @@ fn pump_output(
         match next {
             Ok(None) => return out.flush(),
             Ok(Some((n, line))) => {
-                if !line.starts_with(b"{") {
+                let first = line.iter().find(|b| !matches!(b, b' ' | b'\t'));
+                if first != Some(&b'{') {
                     stray(shared, n, line);
                     continue;
                 }
@@ -139,7 +140,6 @@ fn stray(shared: &Shared, n: u64, line: &[u8]) {
             sanitize::one_line(&text)
         ),
     );
-    shared.remember(line);
 }
 
 /// Forwards the child's stderr to ours, redacted, and keeps its tail.
