@@ -3,8 +3,9 @@
 //! Promises: the child runs in a process group that is not cc-run's, so a
 //! terminal's Ctrl-C reaches cc-run only and cc-run decides what the child
 //! gets. Claude Code 2.1.197 starts each Bash tool command in a session of
-//! its own (setsid), out of reach of that group, and does not end it when it
-//! gets SIGTERM or SIGKILL; so the child's environment carries a mark
+//! its own (setsid), out of reach of that group, and leaves it running when
+//! it gets SIGTERM or SIGKILL (it ends it on an interrupt request or SIGINT,
+//! seen in tests/e2e_run.rs); so the child's environment carries a mark
 //! (`CCPIPE_RUN_ID`) that every descendant inherits, and "the family" is the
 //! group plus every process with the mark.
 //!

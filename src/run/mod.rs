@@ -2,12 +2,13 @@
 //! messages in on stdin, events out on stdout, an exit status that says what
 //! happened to the session.
 //!
-//! Promises: nothing malformed reaches the child; every event reaches stdout
-//! unchanged and at once; the child and its tool processes never outlive
-//! cc-run (see [`child`]); the exit status comes from the last `result`
-//! (see [`classify`]; [`events`] finds the events that matter) and every non-zero status comes with one line on
-//! stderr naming the cause; credentials never appear in what cc-run itself
-//! prints (see [`redact`]).
+//! Promises: nothing malformed reaches the child ([`input`]); every event
+//! reaches stdout unchanged and at once ([`pump`]); the child and its tool
+//! processes never outlive cc-run ([`child`]); the exit status comes from
+//! the last `result` ([`events`] finds the events that matter, [`classify`]
+//! judges them) and every non-zero status comes with one line on stderr
+//! naming the cause; credentials never appear in what cc-run itself prints
+//! ([`redact`]).
 //!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
