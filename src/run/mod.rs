@@ -2,13 +2,13 @@
 //! messages in on stdin, events out on stdout, an exit status that says what
 //! happened to the session.
 //!
-//! Promises: nothing malformed reaches the child ([`input`]); every event
-//! reaches stdout unchanged and at once ([`pump`]); the child and its tool
-//! processes never outlive cc-run ([`child`]); the exit status comes from
-//! the last `result` ([`events`] finds the events that matter, [`classify`]
+//! Promises: nothing malformed reaches the child (input.rs); every event
+//! reaches stdout unchanged and at once (pump.rs); the child and its tool
+//! processes never outlive cc-run (child.rs); the exit status comes from
+//! the last `result` (events.rs finds the events that matter, classify.rs
 //! judges them) and every non-zero status comes with one line on stderr
 //! naming the cause; credentials never appear in what cc-run itself prints
-//! ([`redact`]).
+//! (redact.rs).
 //!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
