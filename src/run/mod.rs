@@ -1,0 +1,195 @@
+//! cc-run: wraps the Claude Code CLI in headless stream-json mode: JSON
+//! messages in on stdin, events out on stdout, an exit status that says what
+//! happened to the session.
+//!
+//! Promises: nothing malformed reaches the child (input.rs); every event
+//! reaches stdout unchanged and at once (pump.rs); the child and its tool
+//! processes never outlive cc-run (child.rs); the exit status comes from
+//! the last `result` (events.rs finds the events that matter, classify.rs
+//! judges them) and every non-zero status comes with one line on stderr
+//! naming the cause; credentials never appear in what cc-run itself prints
+//! (redact.rs).
+//!
+//! The runtime is tokio's current-thread runtime on the main thread: the
+//! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
+//! it must be spawned from the thread that lives as long as cc-run.
+
+mod child;
+mod classify;
+mod events;
+mod input;
+mod pump;
+mod redact;
+mod session;
+mod signals;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::lines::parse_size;
+
+const EXAMPLES: &str = "\
+Examples:
+  cc-prompt 'What does this repo do?' | cc-run | cc-fmt
+  cc-run --prompt 'Run the tests and summarise failures' --timeout 10m < /dev/null
+  cc-steer steer.fifo < tasks.jsonl | cc-run -- --allowedTools Bash Read | cc-fmt
+  cc-run --claude ~/bin/claude -- --model sonnet --max-turns 3 < messages.jsonl
+
+Exit status:
+    0  the last result was a success
+    1  the session ended with an error result or with no result; a bad input line
+    2  usage error, or stdin could not be read
+    3  authentication failed (check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN)
+    4  billing or credit problem
+    5  rate limited or overloaded past the CLI's retries
+  124  --timeout expired
+  127  the claude CLI was not found or cannot run
+  130  SIGINT (129 SIGHUP, 143 SIGTERM)";
+
+/// Run Claude Code headless over stream-json.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cc-run",
+    version,
+    about = "Run the Claude Code CLI headless: stream-json messages in, events out",
+    long_about = "Run the Claude Code CLI headless: stream-json messages in, events out.\n\n\
+        Starts `claude -p --input-format stream-json --output-format stream-json --verbose \
+        --replay-user-messages` followed by CLAUDE_ARGS (given after `--`, passed verbatim). \
+        Each stdin line must be a JSON input message (as cc-prompt writes); each child event \
+        is written to stdout as it arrives. The child keeps running until stdin ends and its \
+        queued work is done.\n\n\
+        The first Ctrl-C interrupts the running turn and ends the input (an interrupt \
+        request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
+        terminates the child (TERM, then KILL after --grace). Authentication and \
+        billing failures end the run at once instead of waiting out the CLI's retries. \
+        Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
+        when cc-run ends, even when cc-run is killed with SIGKILL.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// The claude binary [default: $CCPIPE_CLAUDE, else `claude` on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub claude: Option<PathBuf>,
+
+    /// Send TEXT as the first user message. When stdin is a terminal it is not
+    /// read, so `cc-run --prompt TEXT` runs one turn and exits.
+    #[arg(long, value_name = "TEXT")]
+    pub prompt: Option<String>,
+
+    /// Stop the session after DURATION (e.g. 90s, 10m): interrupt, then
+    /// TERM, then KILL, --grace apart; exit 124.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How long the child gets between interrupt, TERM and KILL.
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = humantime::parse_duration)]
+    pub grace: Duration,
+
+    /// Wait out the CLI's retries of authentication and billing failures.
+    #[arg(long)]
+    pub no_fail_fast: bool,
+
+    /// Longest line accepted in either direction, e.g. 64K, 256M, 1G.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_line: usize,
+
+    /// Print the command line, the relevant environment (secrets redacted)
+    /// and the child's fate on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Arguments for claude, after `--`; passed verbatim, never to a shell.
+    #[arg(last = true, value_name = "CLAUDE_ARGS")]
+    pub claude_args: Vec<OsString>,
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    let prompt = match cli.prompt.as_deref() {
+        Some(text) if text.trim().is_empty() => return Err(Error::usage("--prompt is empty")),
+        Some(text) => Some(crate::protocol::user_message(Value::from(text), None)),
+        None => None,
+    };
+    // Before any thread exists: the guardian is forked here (see `child`).
+    let group = child::Group::start()
+        .map_err(|e| Error::usage(format!("cannot start the process guardian: {e}")))?;
+    let redactor = redact::Redactor::from_env();
+    let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
+    let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
+    let plan = session::Plan {
+        program,
+        origin,
+        args: cli.claude_args,
+        prompt,
+        read_stdin,
+        timeout: cli.timeout,
+        grace: cli.grace,
+        fail_fast: !cli.no_fail_fast,
+        max_line: cli.max_line,
+        verbose: cli.verbose,
+    };
+    if plan.verbose {
+        describe(&plan, &redactor);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the runtime: {e}")))?;
+    let shared = Arc::new(pump::Shared::new(redactor));
+    let code = runtime.block_on(session::drive(plan, group, shared));
+    // The pump threads may still block on reads; they end with the process.
+    runtime.shutdown_background();
+    code
+}
+
+/// `--verbose`: the command line and the environment claude will see.
+fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
+    let mut words = vec![quote(&plan.program.to_string_lossy())];
+    words.extend(child::FIXED_ARGS.iter().map(|a| a.to_string()));
+    words.extend(plan.args.iter().map(|a| quote(&a.to_string_lossy())));
+    let line = format!("running ({}): {}", plan.origin, words.join(" "));
+    crate::app::warn("cc-run", redactor.text(&line));
+    let mut vars: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, value)| {
+            let name = name.into_string().ok()?;
+            ["ANTHROPIC_", "CLAUDE_", "CCPIPE_"]
+                .iter()
+                .any(|p| name.starts_with(p))
+                .then(|| {
+                    if redact::is_sensitive(&name) {
+                        format!("{name}=[REDACTED]")
+                    } else {
+                        let value = value.to_string_lossy().into_owned();
+                        format!("{name}={}", redactor.text(&value))
+                    }
+                })
+        })
+        .collect();
+    vars.sort();
+    let env = if vars.is_empty() {
+        "(none set)".into()
+    } else {
+        vars.join(" ")
+    };
+    let env = crate::sanitize::one_line(&env).into_owned();
+    crate::app::warn("cc-run", format!("environment: {env}"));
+}
+
+/// `word` as a shell would need it, for display only.
+fn quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
