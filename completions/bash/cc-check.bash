@@ -23,12 +23,16 @@ _cc__check() {
 
     case "${cmd}" in
         cc__check)
-            opts="-h -V --help --version"
+            opts="-k -h -V --input --output --keep-going --strict --max-line --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -23,12 +23,24 @@ _cc__steer() {
 
     case "${cmd}" in
         cc__steer)
-            opts="-h -V --help --version"
+            opts="-h -V --priority --exit-with-stdin --idle-timeout --max-line --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --priority)
+                    COMPREPLY=($(compgen -W "now next later" -- "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

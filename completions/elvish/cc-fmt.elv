@@ -18,8 +18,15 @@ set edit:completion:arg-completer[cc-fmt] = {|@words|
     }
     var completions = [
         &'cc-fmt'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --max-line 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped'
+            cand --color 'When to colour: auto means stdout is a terminal and NO_COLOR is unset'
+            cand --style 'What to show [default: pretty; summary with --json]'
+            cand --max-lines 'Lines of each tool result to show (pretty); 0 shows all'
+            cand --width 'Wrap at N columns (0: never). Default: the terminal''s width (COLUMNS overrides it) when stdout is a terminal, else no wrapping'
+            cand --no-thinking 'Hide the model''s thinking (pretty)'
+            cand --json 'With --style summary: one JSON object per result instead of a line of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

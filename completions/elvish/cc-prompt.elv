@@ -18,8 +18,12 @@ set edit:completion:arg-completer[cc-prompt] = {|@words|
     }
     var completions = [
         &'cc-prompt'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --image 'Attach an image (PNG, JPEG, GIF or WebP, detected from its bytes); repeatable. Images come before the text, as the Anthropic API recommends'
+            cand --priority 'When the CLI takes up a message that arrives while it is busy'
+            cand --max-line 'Longest line accepted with --lines, e.g. 64K, 256M, 1G'
+            cand --lines 'Make one message per non-blank line of stdin'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

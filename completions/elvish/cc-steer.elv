@@ -18,8 +18,12 @@ set edit:completion:arg-completer[cc-steer] = {|@words|
     }
     var completions = [
         &'cc-steer'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand --priority 'The `priority` of user messages made from text lines (default: none given)'
+            cand --idle-timeout 'End after this long with nothing read from stdin or the FIFO, e.g. 90s, 10m, 1h'
+            cand --max-line 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped'
+            cand --exit-with-stdin 'End when stdin ends, instead of waiting for more steering'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -21,8 +21,15 @@ Register-ArgumentCompleter -Native -CommandName 'cc-fmt' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cc-fmt' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour: auto means stdout is a terminal and NO_COLOR is unset')
+            [CompletionResult]::new('--style', '--style', [CompletionResultType]::ParameterName, 'What to show [default: pretty; summary with --json]')
+            [CompletionResult]::new('--max-lines', '--max-lines', [CompletionResultType]::ParameterName, 'Lines of each tool result to show (pretty); 0 shows all')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Wrap at N columns (0: never). Default: the terminal''s width (COLUMNS overrides it) when stdout is a terminal, else no wrapping')
+            [CompletionResult]::new('--no-thinking', '--no-thinking', [CompletionResultType]::ParameterName, 'Hide the model''s thinking (pretty)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --style summary: one JSON object per result instead of a line of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -21,8 +21,16 @@ Register-ArgumentCompleter -Native -CommandName 'cc-run' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cc-run' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--claude', '--claude', [CompletionResultType]::ParameterName, 'The claude binary [default: $CCPIPE_CLAUDE, else `claude` on PATH]')
+            [CompletionResult]::new('--prompt', '--prompt', [CompletionResultType]::ParameterName, 'Send TEXT as the first user message. When stdin is a terminal it is not read, so `cc-run --prompt TEXT` runs one turn and exits')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the session after DURATION (e.g. 90s, 10m): interrupt, then TERM, then KILL, --grace apart; exit 124')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the child gets between interrupt, TERM and KILL')
+            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line accepted in either direction, e.g. 64K, 256M, 1G')
+            [CompletionResult]::new('--no-fail-fast', '--no-fail-fast', [CompletionResultType]::ParameterName, 'Wait out the CLI''s retries of authentication and billing failures')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the command line, the relevant environment (secrets redacted) and the child''s fate on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the command line, the relevant environment (secrets redacted) and the child''s fate on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -21,8 +21,12 @@ Register-ArgumentCompleter -Native -CommandName 'cc-steer' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cc-steer' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'The `priority` of user messages made from text lines (default: none given)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'End after this long with nothing read from stdin or the FIFO, e.g. 90s, 10m, 1h')
+            [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped')
+            [CompletionResult]::new('--exit-with-stdin', '--exit-with-stdin', [CompletionResultType]::ParameterName, 'End when stdin ends, instead of waiting for more steering')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::pump::Report;
@@ -95,11 +94,7 @@ impl ChildInput {
 
 /// Checks one stdin line before it may reach the child.
 fn check_line(line: &[u8]) -> Result<(), String> {
-    let v: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
-    if !v.is_object() {
-        return Err("not a JSON object".into());
-    }
-    crate::protocol::validate::check_input(&v)
+    crate::protocol::validate::check_input_line(line)
 }
 
 /// Sends `prompt` (a ready message line), then, if `read_stdin`, every
