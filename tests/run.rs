@@ -309,8 +309,8 @@ fn no_fail_fast_waits_for_the_cli() {
 #[test]
 fn a_bad_input_line_stops_the_input_with_its_line_number() {
     for (bad, why) in [
-        ("not json", "stdin:3: not JSON"),
-        ("[1,2]", "stdin:3: not a JSON object"),
+        ("not json", "stdin:3: invalid JSON"),
+        ("[1,2]", "stdin:3: expected a JSON object"),
         (r#"{"type":"bogus"}"#, "stdin:3: unknown input type"),
     ] {
         let input = format!("{USER}\n\n{bad}\n{USER}\n");
