@@ -121,12 +121,14 @@ fn full_pipeline_with_a_second_writer() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
     let fifo = fifo_in(&sandbox);
-    let mut s = Session::spawn(sandbox.shell(
-        "set -o pipefail 2>/dev/null; \
-         cc-prompt 'bash: sleep 3; echo built' | cc-steer steer.fifo | cc-run -- --allowedTools Bash \
+    // pipefail: the status is that of the first stage that failed, not cc-fmt's.
+    let mut pipeline = sandbox.command("bash");
+    pipeline.arg("-c").arg(
+        "set -o pipefail; cc-prompt 'bash: sleep 3; echo built' | cc-steer steer.fifo | cc-run -- --allowedTools Bash \
          | cc-check --output | cc-filter 'select(.type != \"system\" or .subtype == \"init\")' \
          | cc-fmt --color never",
-    ));
+    );
+    let mut s = Session::spawn(pipeline);
     s.wait_for("the Bash call in the transcript", STEP, |e| {
         e.as_str()
             .is_some_and(|l| l.contains("sleep 3; echo built"))
