@@ -199,7 +199,7 @@ fn main() -> io::Result<()> {
             if step == 0 {
                 // A tool result of 1 KB to 200 KB, log-distributed; long ones
                 // in every third turn, so small events hold half the bytes.
-                let size = if turn % 3 == 0 {
+                let size = if turn.is_multiple_of(3) {
                     size_kb(&mut rng)
                 } else {
                     1000
