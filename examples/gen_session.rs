@@ -63,6 +63,10 @@ const WORDS: &[&str] = &[
     "日本語 ",
 ];
 
+/// A real capture; its first line is a `system/init` event.
+const REAL_CAPTURE: &str = include_str!("../tests/fixtures/text-turn.jsonl");
+const REAL_SESSION: &str = "3c7a351e-e406-47e8-b722-4221e133e6da";
+
 /// 1 KB to 200 KB, log-distributed.
 fn size_kb(rng: &mut Rng) -> usize {
     (1000.0 * 200f64.powf((rng.below(1000) as f64) / 1000.0)) as usize
@@ -92,13 +96,13 @@ fn main() -> io::Result<()> {
                 rng.uuid()
             )
         };
-        emit(
-            format!(
-                r#"{{"type":"system","subtype":"init","cwd":"/home/dev/project","session_id":"{session}","tools":["Task","Bash","Edit","Read","Write","Grep","Glob"],"mcp_servers":[],"model":"claude-opus-4-8","permissionMode":"default","apiKeySource":"ANTHROPIC_API_KEY","claude_code_version":"2.1.197","output_style":"default","uuid":"{}"}}"#,
-                rng.uuid()
-            ),
-            &mut written,
-        )?;
+        // The real CLI's init line (3 KB), with this session's id.
+        let init = REAL_CAPTURE
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .replace(REAL_SESSION, &session);
+        emit(init, &mut written)?;
         for step in 0..2 {
             let msg = format!("msg_{turn:06}_{step}");
             emit(

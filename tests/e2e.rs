@@ -44,6 +44,59 @@ fn is_tool_use(e: &Value, name: &str) -> bool {
         })
 }
 
+/// Runs `script` under bash with pipefail (the status of the first stage
+/// that failed) in the sandbox; returns its status and stdout.
+fn pipeline(sandbox: &Sandbox, script: &str) -> (std::process::ExitStatus, String) {
+    let out = sandbox
+        .command("bash")
+        .arg("-c")
+        .arg(format!("set -o pipefail; {script}"))
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{script}: {:?}\n{stdout}\n{stderr}",
+        out.status
+    );
+    (out.status, stdout)
+}
+
+#[test]
+fn prompt_run_fmt_prints_the_answer_and_the_footer() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let (_, out) = pipeline(
+        &sandbox,
+        "cc-prompt 'what is a FIFO?' | cc-run | cc-fmt --color never",
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.contains(&"❯ what is a FIFO?"), "{out}");
+    assert!(lines.contains(&"echo: what is a FIFO?"), "{out}");
+    let footer = lines.last().copied().unwrap_or_default();
+    assert!(footer.starts_with("✓ success · 1 turn · "), "{out}");
+}
+
+#[test]
+fn a_bash_call_runs_and_its_output_shows_in_the_transcript() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let (_, out) = pipeline(
+        &sandbox,
+        "cc-prompt 'bash: echo made-by-bash | tee proof.txt' | cc-run -- --allowedTools Bash | cc-fmt --color never",
+    );
+    let proof =
+        std::fs::read_to_string(sandbox.cwd().join("proof.txt")).expect("the tool did not run");
+    assert_eq!(proof, "made-by-bash\n");
+    assert!(
+        out.contains("● Bash(echo made-by-bash | tee proof.txt)"),
+        "{out}"
+    );
+    assert!(out.contains("  ⎿ made-by-bash"), "{out}");
+    assert!(out.contains("Tool finished: made-by-bash"), "{out}");
+}
+
 #[test]
 fn steering_line_reaches_the_model_while_a_tool_runs() {
     let api = MockApi::start();

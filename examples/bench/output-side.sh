@@ -4,6 +4,7 @@
 # a pipe, on a generated realistic session (examples/gen_session.rs).
 #
 # Usage: examples/bench/output-side.sh [SIZE_MB]     (default 200)
+# The jaq CLI is measured when it is on PATH (cargo install jaq).
 # Prints one table; ratios are against jq, jaq and cat measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,29 +36,34 @@ measure() {
         (( kb > rss )) && rss=$kb
     done
     speed[$name]=$best
-    printf '%-44s %7s MB/s %8.1f MiB' "$name" "$best" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
-    ratio "$best" jq; ratio "$best" jaq; ratio "$best" cat
+    printf '%-28s %6s MB/s %8.1f MiB' "$name" "$best" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+    # Against the references measured on the same expression (label), and cat.
+    ratio "$best" "jq ${label:-}"; ratio "$best" "jaq ${label:-}"; ratio "$best" cat
     echo
 }
 ratio() {
     local ref=${speed[$2]:-}
-    [[ -n $ref && $ref != 0 ]] && printf '  %5.2fx %s' "$(awk -v a="$1" -v b="$ref" 'BEGIN { print a / b }')" "$2"
+    [[ -n $ref && $ref != 0 ]] && printf '  %6.2fx %s' "$(awk -v a="$1" -v b="$ref" 'BEGIN { print a / b }')" "${2%% *}"
     return 0
 }
 
+# label, then the expression; "text" runs with -r.
 exprs=(
-    '.'
-    'select(.type=="assistant")'
-    'select(.type=="assistant") | .message.content[] | select(.type=="text") | .text'
-    '{type, subtype, session_id}'
+    identity '.'
+    select 'select(.type=="assistant")'
+    text 'select(.type=="assistant") | .message.content[] | select(.type=="text") | .text'
+    projection '{type, subtype, session_id}'
 )
 measure cat cat
-for e in "${exprs[@]}"; do
-    raw=(); [[ $e == *'.text' ]] && raw=(-r)
-    measure "jq $e" jq --unbuffered -c "${raw[@]}" "$e"
-    if command -v jaq > /dev/null; then measure "jaq $e" jaq -c "${raw[@]}" "$e"; fi
-    measure "cc-filter $e" "$bin/cc-filter" "${raw[@]}" "$e"
+for ((i = 0; i < ${#exprs[@]}; i += 2)); do
+    label=${exprs[i]} e=${exprs[i + 1]}
+    raw=(); [[ $label == text ]] && raw=(-r)
+    echo "# $label: ${raw[*]} $e"
+    measure "jq $label" jq --unbuffered -c "${raw[@]}" "$e"
+    if command -v jaq > /dev/null; then measure "jaq $label" jaq -c "${raw[@]}" "$e"; fi
+    measure "cc-filter $label" "$bin/cc-filter" "${raw[@]}" "$e"
 done
+label=
 measure "cc-filter --type assistant" "$bin/cc-filter" --type assistant
 measure "cc-check --output" "$bin/cc-check" --output
 measure "cc-fmt --color never" "$bin/cc-fmt" --color never
