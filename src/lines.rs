@@ -22,8 +22,9 @@ use crate::error::Error;
 pub const DEFAULT_MAX_LINE: usize = 1 << 30;
 
 const INITIAL_BUF: usize = 256 * 1024;
-/// After a line longer than this, the buffer is given back.
-const SHRINK_ABOVE: usize = 4 * 1024 * 1024;
+/// A buffer grown past this for a long line is given back once drained;
+/// below it, it is kept (regrowing it for every long line costs more).
+const SHRINK_ABOVE: usize = 64 * 1024 * 1024;
 
 /// Where lines come from, for messages: `stdin` or the file's path.
 #[derive(Debug, Clone)]
