@@ -66,7 +66,10 @@ fn cc_check_passes_each_event_on_at_once() {
 fn cc_filter_passes_each_event_on_at_once() {
     let mut cmd = bin("cc-filter");
     cmd.arg(".session_id");
-    assert_eq!(first_output(cmd, &init()), "\"3c7a351e-e406-47e8-b722-4221e133e6da\"\n");
+    assert_eq!(
+        first_output(cmd, &init()),
+        "\"3c7a351e-e406-47e8-b722-4221e133e6da\"\n"
+    );
     let mut cmd = bin("cc-filter");
     cmd.args(["--type", "system"]);
     assert_eq!(first_output(cmd, &init()), format!("{}\n", init()));
