@@ -90,16 +90,17 @@ fn speed_follows_recorded_timestamps() {
 
 #[test]
 fn speed_divides_the_delay_between_untimed_events() {
-    // text-turn has no timestamps: 3 events, two pauses of 400 ms / 4.
+    // text-turn has no timestamps: 3 events, two pauses of 2000 ms / 8 = 250 ms
+    // (undivided they would take 4 s; the margin is for a loaded machine).
     let start = Instant::now();
     bin("cc-replay")
-        .args(["--delay", "400", "--speed", "4"])
+        .args(["--delay", "2000", "--speed", "8"])
         .arg(fixture("text-turn.jsonl"))
         .assert()
         .success();
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(200) && took < Duration::from_millis(700),
+        took >= Duration::from_millis(500) && took < Duration::from_millis(2500),
         "{took:?}"
     );
 }
