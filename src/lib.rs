@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod color;
 pub mod error;
+pub mod json;
 pub mod lines;
 pub mod output;
 pub mod protocol;

@@ -135,9 +135,14 @@ fn identity_copies_compact_lines_byte_for_byte() {
 }
 
 #[test]
-fn non_compact_input_is_printed_compact_and_duplicate_keys_collapse() {
+fn non_compact_input_is_printed_compact_and_duplicate_keys_are_refused() {
     let out = run_stdin(&["."], "{ \"a\" : [1, 2] }\n{\"a\":1,\"a\":2}\n");
-    assert_eq!(text(&out.stdout), "{\"a\":[1,2]}\n{\"a\":2}\n");
+    assert_eq!(text(&out.stdout), "{\"a\":[1,2]}\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "cc-filter: stdin:2: duplicate key \"a\" at column 8\n"
+    );
 }
 
 #[test]
@@ -201,7 +206,7 @@ fn exit_2_on_invalid_json_and_the_run_goes_on() {
     assert_eq!(text(&out.stdout), "1\n3\n");
     let err = text(&out.stderr);
     assert!(
-        err.starts_with("cc-filter: stdin:2: invalid JSON: "),
+        err.starts_with("cc-filter: stdin:2: invalid JSON at column 6: "),
         "{err}"
     );
 }
@@ -497,13 +502,16 @@ fn subtype_selects_on_bytes_and_on_values() {
 }
 
 #[test]
-fn type_fast_path_does_not_validate_selected_lines_as_documented() {
+fn type_selection_reports_malformed_lines_of_any_type() {
     let out = run_stdin(
         &["--type", "a"],
-        "{\"type\":\"a\",broken\n{\"type\":\"b\",broken\n",
+        "{\"type\":\"a\",broken\n{\"type\":\"b\",broken\n{\"type\":\"a\"}\n",
     );
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "{\"type\":\"a\",broken\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "{\"type\":\"a\"}\n");
+    let err = text(&out.stderr);
+    assert!(err.contains("stdin:1: invalid JSON at column 13"), "{err}");
+    assert!(err.contains("stdin:2: invalid JSON at column 13"), "{err}");
 }
 
 #[test]
@@ -544,7 +552,7 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     let out = run_stdin(&["."], &deep);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("nesting too deep"),
+        text(&out.stderr).contains("nested deeper than 1000 levels"),
         "{}",
         text(&out.stderr)
     );

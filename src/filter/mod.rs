@@ -6,14 +6,10 @@
 //! its `source:line` and the run goes on; exit statuses are jq's ([`exit`]).
 //! Memory stays flat as input grows, except with `--slurp`.
 
-mod fields;
 mod jq;
 mod native;
-mod parse;
 mod run;
-mod scan;
 mod select;
-mod validate;
 mod write;
 
 use std::io::Write;
@@ -52,12 +48,11 @@ named expression (see --list-recipes). With any of them, or with --expr, EXPR
 is not positional: every positional argument is a FILE, and the expression (if
 any) is given with --expr, run after the selection and the recipe.
 
---type and --subtype read the leading {\"type\":\"...\",\"subtype\":\"...\" of each
-line as bytes, the way the CLI writes every event: a line of another type is
-skipped without being parsed (so a malformed line of another type is skipped
-silently), and with no expression a line of a selected type is copied through
-as it is, without being validated (use cc-check for that). Lines that do not
-start that way are parsed and decided on their value.
+Every line is read by the rules every ccpipe stage shares (README: \"How a line
+is read\"): a line that is not valid JSON, or holds invalid UTF-8 or a duplicate
+key, is reported whatever the selection. --type and --subtype then decide on the
+line's `type` and `subtype` without building the rest, and with no expression a
+selected line is copied through as it is.
 
 Not available: input and inputs (use --slurp to see all events at once), and
 modules (import, include). $ENV, env, $ARGS, --arg and --argjson work as in jq.
@@ -225,10 +220,9 @@ impl Plan {
             vars.push((pair[0].clone(), Val::from(pair[1].clone())));
         }
         for pair in cli.argjson.chunks_exact(2) {
-            let value = parse::Parser::default()
-                .parse(pair[1].as_bytes())
-                .map_err(|e| Error::usage(format!("--argjson {}: invalid JSON: {e}", pair[0])))?;
-            vars.push((pair[0].clone(), value.value));
+            let value = crate::json::jaq::parse(pair[1].as_bytes())
+                .map_err(|e| Error::usage(format!("--argjson {}: {e}", pair[0])))?;
+            vars.push((pair[0].clone(), value));
         }
         Ok(Plan {
             expr,

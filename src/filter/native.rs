@@ -131,20 +131,21 @@ fn lookup(v: &Val, path: &[Val]) -> Option<Val> {
 impl Native {
     /// The top-level keys the evaluation reads, when it does not need the
     /// whole input (that is, unless the result is `.` itself).
-    pub fn keys(&self) -> Option<Vec<Vec<u8>>> {
+    pub fn keys(&self) -> Option<Vec<String>> {
         let paths: Vec<&Vec<Val>> = match &self.shape {
             Shape::Id => return None,
             Shape::Path(p) => vec![p],
             Shape::Obj(fields) => fields.iter().map(|(_, p)| p).collect(),
         };
         let guards = self.guards.iter().map(|(p, _)| p);
-        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         for p in paths.into_iter().chain(guards) {
             let Some(Val::TStr(k)) = p.first() else {
                 return None;
             };
-            if !keys.iter().any(|x| **x == ***k) {
-                keys.push(k.to_vec());
+            let k = std::str::from_utf8(k).ok()?;
+            if !keys.iter().any(|x| x == k) {
+                keys.push(k.to_owned());
             }
         }
         Some(keys)
@@ -179,7 +180,6 @@ impl Native {
 #[cfg(test)]
 mod tests {
     use super::super::jq::{self, Event, Program};
-    use super::super::parse::Parser;
     use super::*;
 
     #[test]
@@ -239,7 +239,7 @@ mod tests {
             let filter = jq::compile(code, &[]).unwrap();
             let program = Program::new(&filter, &[]);
             for input in inputs {
-                let v = Parser::default().parse(input.as_bytes()).unwrap().value;
+                let v = crate::json::jaq::parse(input.as_bytes()).unwrap();
                 let mut jaq = Vec::new();
                 program.run(v.clone(), &mut |ev| {
                     jaq.push(match ev {

@@ -1,10 +1,13 @@
-//! The per-line loop: select, parse, run the compiled stages, write.
+//! The per-line loop: read, select, build, run the compiled stages, write.
 //!
-//! Promises: nothing is parsed that selection can skip; an output that is the
-//! input value itself, unchanged, is written as the input line's own bytes
-//! when that line is already compact JSON; output is flushed when the input
-//! would block (the shared `each_line` hook), not per line; errors are
-//! reported where they happen and turned into jq's exit status at the end.
+//! Promises: every line is read by the one reader ([`crate::json`]), so a
+//! line cc-check refuses is refused here too, with the same words, whatever
+//! the selection; nothing is built that selection can skip, and a plain
+//! lookup builds only the members it reads; an output that is the input
+//! value itself, unchanged, is written as the input line's own bytes when
+//! that line is already compact JSON; output is flushed when the input would
+//! block (the shared `each_line` hook), not per line; errors are reported
+//! where they happen and turned into jq's exit status at the end.
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -13,13 +16,12 @@ use jaq_json::Val;
 
 use super::jq::{self, Event, Program};
 use super::native::{self, Native, Outcome};
-use super::parse::Parser;
-use super::select::{self, Selector, Verdict};
-use super::validate::Validator;
+use super::select::{self, Selector};
 use super::write::{self, Style};
 use super::{Plan, exit};
 use crate::app;
 use crate::error::{Error, Result};
+use crate::json::{self, jaq::Builder};
 use crate::output::{self, At, Flow, Item, Out};
 
 const TOOL: &str = "cc-filter";
@@ -49,8 +51,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
     };
     let wanted = native.as_ref().and_then(Native::keys);
     // An expression that starts with `select(.type == "T")` rules out other
-    // types on the bytes; such lines are still checked to be valid JSON, and
-    // any doubt (whitespace, duplicate or escaped keys) sends them the full way.
+    // types on the line's index, before anything is built.
     let first_source = plan.recipe.map(|r| r.source).or(plan.expr.as_deref());
     let prefilter = match first_source.and_then(select::leading_type_test) {
         Some(ty) if !plan.slurp => Selector::new(&[ty], &[]),
@@ -73,8 +74,8 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         sink.feed(&stages, None, &mut out, Val::Null, None, None)?;
     } else {
         let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
-        let mut parser = Parser::default();
-        let mut validator = Validator::default();
+        let mut reader = json::Reader::default();
+        let mut builder = Builder::default();
         let identity = stages.is_empty() && verbatim_ok && !plan.slurp;
         let mut slurped = Vec::new();
         output::each_line(&plan.files, plan.max_line, &mut out, |at, item, out| {
@@ -86,31 +87,28 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                     return Ok(Flow::Continue);
                 }
             };
-            let verdict = plan.selector.by_bytes(line);
-            if verdict == Verdict::Skip {
+            let doc = match reader.read(line) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    bad_input = true;
+                    warn(out, format_args!("{at}: {e}"))?;
+                    return Ok(Flow::Continue);
+                }
+            };
+            if !plan.selector.takes(&doc) || !prefilter.takes(&doc) {
                 return Ok(Flow::Continue);
             }
-            if verdict == Verdict::Take && identity {
-                // The fast path: a selected line copied through unparsed.
-                write_line(out, line, plan.join)?;
-                sink.outputs += 1;
-                sink.last_truthy = true;
-                return Ok(Flow::Continue);
-            }
-            if prefilter.by_bytes(line) == Verdict::Skip && validator.check(line) == Some(true) {
-                return Ok(Flow::Continue);
-            }
-            if identity && plan.selector.is_all() && validator.check(line) == Some(true) {
+            if identity && doc.is_compact() {
+                // The fast path: a selected line copied through, never built.
                 write_line(out, line, plan.join)?;
                 sink.outputs += 1;
                 sink.last_truthy = !matches!(line, b"null" | b"false");
                 return Ok(Flow::Continue);
             }
-            let plain = verdict == Verdict::Take || plan.selector.is_all();
-            if let (Some(n), Some(keys), true, false) = (&native, &wanted, plain, plan.slurp)
-                && let Some(v) = parser.parse_fields(line, keys, &mut validator)
+            if let (Some(n), Some(keys), false, Ok(obj)) =
+                (&native, &wanted, plan.slurp, doc.object())
             {
-                match n.eval(&v) {
+                match n.eval(&builder.members(obj, keys)) {
                     Outcome::Nothing => return Ok(Flow::Continue),
                     Outcome::Value(v) => {
                         sink.emit(out, &v)?;
@@ -120,30 +118,13 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                     Outcome::Jaq => {}
                 }
             }
-            let parsed = match parser.parse(line) {
-                Ok(p) => p,
-                Err(e) => {
-                    bad_input = true;
-                    warn(out, format_args!("{at}: invalid JSON: {e}"))?;
-                    return Ok(Flow::Continue);
-                }
-            };
-            if verdict == Verdict::Undecided && !plan.selector.by_value(&parsed.value) {
-                return Ok(Flow::Continue);
-            }
+            let value = builder.line(&doc);
             if plan.slurp {
-                slurped.push(parsed.value);
+                slurped.push(value);
                 return Ok(Flow::Continue);
             }
-            let verbatim = (parsed.compact && verbatim_ok).then_some(line);
-            sink.feed(
-                &stages,
-                native.as_ref(),
-                out,
-                parsed.value,
-                verbatim,
-                Some(at),
-            )?;
+            let verbatim = (doc.is_compact() && verbatim_ok).then_some(line);
+            sink.feed(&stages, native.as_ref(), out, value, verbatim, Some(at))?;
             Ok(if sink.halt.is_some() {
                 Flow::Stop
             } else {
@@ -277,7 +258,7 @@ impl Sink {
     fn write(&mut self, out: &mut Out, v: &Val, verbatim: Option<&[u8]>) -> io::Result<()> {
         match (verbatim, v) {
             (Some(line), _) => out.write_all(line)?,
-            (None, Val::TStr(s)) if self.raw => out.write_all(s)?,
+            (None, Val::TStr(s)) if self.raw => out.write_all(&write::utf8(s))?,
             _ => {
                 self.buf.clear();
                 write::value(&mut self.buf, v, self.style);

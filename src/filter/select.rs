@@ -1,50 +1,25 @@
 //! `--type`/`--subtype` selection and the named `--recipe`s.
 //!
-//! Promises: selection looks at raw bytes first. The CLI writes every event as
-//! `{"type":"...",` (and `"subtype":"..."` right after it when there is one),
-//! so a line that starts that way is decided without parsing the rest: lines of
-//! other types are skipped unread, and lines of a selected type are passed on
-//! (verbatim when there is no expression) without being validated. Lines that
-//! start any other way (whitespace, another key first, escapes in the type) are
-//! parsed and decided on the value, so the result is the same for valid input.
+//! Promises: selection reads `type` and `subtype` from the index the reader
+//! made of the line (wherever they stand among its keys), so nothing is
+//! built for a line it skips. Every line has been validated before: a
+//! malformed line is reported whatever its type.
 
-use jaq_json::Val;
-
-/// What the bytes of a line tell about a selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Not selected: skip without parsing.
-    Skip,
-    /// Selected.
-    Take,
-    /// The bytes do not tell: parse and use [`Selector::by_value`].
-    Undecided,
-}
+use crate::json::Doc;
 
 /// Events selected by `type` (any of `types`) and `subtype` (any of `subtypes`);
 /// an empty list selects everything.
 #[derive(Debug, Default)]
 pub struct Selector {
-    types: Vec<Vec<u8>>,
-    subtypes: Vec<Vec<u8>>,
-}
-
-const TYPE_PREFIX: &[u8] = b"{\"type\":\"";
-const SUBTYPE_PREFIX: &[u8] = b",\"subtype\":\"";
-
-/// The contents of a JSON string at the start of `s` (after the opening
-/// quote) when it holds no escape, and what follows its closing quote.
-fn plain_string(s: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = memchr::memchr2(b'"', b'\\', s)?;
-    (s[end] == b'"').then(|| (&s[..end], &s[end + 1..]))
+    types: Vec<String>,
+    subtypes: Vec<String>,
 }
 
 impl Selector {
     pub fn new(types: &[String], subtypes: &[String]) -> Self {
-        let bytes = |v: &[String]| v.iter().map(|s| s.as_bytes().to_vec()).collect();
         Selector {
-            types: bytes(types),
-            subtypes: bytes(subtypes),
+            types: types.to_vec(),
+            subtypes: subtypes.to_vec(),
         }
     }
 
@@ -53,47 +28,20 @@ impl Selector {
         self.types.is_empty() && self.subtypes.is_empty()
     }
 
-    /// Decides on the leading bytes of `line` alone, when it can. With no
-    /// selection there is nothing to decide: every line is parsed.
+    /// True when the line is selected.
     #[inline]
-    pub fn by_bytes(&self, line: &[u8]) -> Verdict {
+    pub fn takes(&self, doc: &Doc<'_>) -> bool {
         if self.is_all() {
-            return Verdict::Undecided;
+            return true;
         }
-        let Some((ty, rest)) = line.strip_prefix(TYPE_PREFIX).and_then(plain_string) else {
-            return Verdict::Undecided;
+        let Ok(event) = doc.object() else {
+            return false;
         };
-        if !self.types.is_empty() && !self.types.iter().any(|t| t == ty) {
-            return Verdict::Skip;
-        }
-        if self.subtypes.is_empty() {
-            return Verdict::Take;
-        }
-        if rest.first() == Some(&b'}') {
-            // The object ends after `type`: there is no subtype.
-            return Verdict::Skip;
-        }
-        let Some((sub, _)) = rest.strip_prefix(SUBTYPE_PREFIX).and_then(plain_string) else {
-            return Verdict::Undecided;
-        };
-        if self.subtypes.iter().any(|s| s == sub) {
-            Verdict::Take
-        } else {
-            Verdict::Skip
-        }
-    }
-
-    /// Decides on a parsed event.
-    pub fn by_value(&self, v: &Val) -> bool {
-        let field = |name: &str| match v {
-            Val::Obj(o) => match o.get(&Val::utf8_str(name.to_owned())) {
-                Some(Val::TStr(s)) => Some(s.to_vec()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let matches = |list: &[Vec<u8>], name| {
-            list.is_empty() || field(name).is_some_and(|s| list.contains(&s))
+        let matches = |list: &[String], name: &str| {
+            list.is_empty()
+                || event
+                    .get(name)
+                    .is_some_and(|v| list.iter().any(|want| v.is_str(want)))
         };
         matches(&self.types, "type") && matches(&self.subtypes, "subtype")
     }
@@ -215,31 +163,21 @@ mod tests {
     }
 
     #[test]
-    fn bytes_decide_the_common_shape() {
+    fn selection_reads_type_and_subtype_wherever_they_are() {
         let s = sel(&["system"], &["init"]);
-        assert_eq!(
-            s.by_bytes(br#"{"type":"system","subtype":"init","x":1}"#),
-            Verdict::Take
-        );
-        assert_eq!(
-            s.by_bytes(br#"{"type":"system","subtype":"status"}"#),
-            Verdict::Skip
-        );
-        assert_eq!(
-            s.by_bytes(br#"{"type":"user","subtype":"init"}"#),
-            Verdict::Skip
-        );
-        assert_eq!(s.by_bytes(br#"{"type":"system"}"#), Verdict::Skip);
-        assert_eq!(
-            s.by_bytes(br#"{"type":"system","uuid":"u","subtype":"init"}"#),
-            Verdict::Undecided
-        );
-        assert_eq!(s.by_bytes(br#"{ "type":"system"}"#), Verdict::Undecided);
-        assert_eq!(s.by_bytes(br#"{"type":"sys\u0074em"}"#), Verdict::Undecided);
-        assert_eq!(
-            sel(&["a", "b"], &[]).by_bytes(br#"{"type":"b","c":1}"#),
-            Verdict::Take
-        );
+        let takes = |s: &Selector, line: &str| {
+            let mut r = crate::json::Reader::default();
+            s.takes(&r.read(line.as_bytes()).unwrap())
+        };
+        assert!(takes(&s, r#"{"type":"system","subtype":"init","x":1}"#));
+        assert!(!takes(&s, r#"{"type":"system","subtype":"status"}"#));
+        assert!(!takes(&s, r#"{"type":"user","subtype":"init"}"#));
+        assert!(!takes(&s, r#"{"type":"system"}"#));
+        assert!(takes(&s, r#"{"x":1,"subtype":"init","type":"system"}"#));
+        assert!(takes(&s, r#"{ "type" : "sys\u0074em", "subtype":"init"}"#));
+        assert!(!takes(&s, r#"["system"]"#));
+        assert!(takes(&sel(&["a", "b"], &[]), r#"{"type":"b","c":1}"#));
+        assert!(takes(&sel(&[], &[]), "3"));
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! escapes them (`"`, `\`, control characters and DEL). `--pretty` indents
 //! by two spaces with `": "` after keys, like jq's default.
 
+use std::borrow::Cow;
+
 use jaq_json::{Num, Val};
 
-use super::scan;
+use crate::json::output_special;
 
 /// How values are laid out.
 #[derive(Debug, Clone, Copy, Default)]
@@ -119,13 +121,24 @@ fn number(buf: &mut Vec<u8>, n: &Num) {
     }
 }
 
+/// The bytes of a string as UTF-8: input strings always are (the reader
+/// refuses others), but a function such as `@base64d` can make invalid
+/// bytes, which are written as U+FFFD (as jq does), never raw.
+pub fn utf8(s: &[u8]) -> Cow<'_, [u8]> {
+    match simdutf8::basic::from_utf8(s) {
+        Ok(_) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(s).into_owned().into_bytes()),
+    }
+}
+
 /// Appends `s` as a quoted, escaped JSON string.
 pub fn string(buf: &mut Vec<u8>, s: &[u8]) {
+    let s = utf8(s);
     buf.reserve(s.len() + 2);
     buf.push(b'"');
-    let mut rest = s;
+    let mut rest = &s[..];
     loop {
-        let k = scan::output_special(rest);
+        let k = output_special(rest);
         buf.extend_from_slice(&rest[..k]);
         let Some(&c) = rest.get(k) else { break };
         match c {
@@ -151,10 +164,8 @@ pub fn string(buf: &mut Vec<u8>, s: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::parse::Parser;
-
     fn show(json: &str, style: Style) -> String {
-        let v = Parser::default().parse(json.as_bytes()).unwrap().value;
+        let v = crate::json::jaq::parse(json.as_bytes()).unwrap();
         let mut buf = vec![];
         value(&mut buf, &v, style);
         String::from_utf8(buf).unwrap()

@@ -3,6 +3,8 @@
 //! directions. Observed facts live in PROTOCOL-NOTES; the authoritative union
 //! of output events is `SDKMessage` in the agent SDK's `sdk.d.ts`.
 
+pub mod schema;
+pub mod table;
 pub mod validate;
 
 use serde_json::{Value, json};

@@ -48,7 +48,7 @@ fn provision() -> Result<PathBuf, String> {
 }
 
 /// The cargo target dir: the test executable lives in `<target>/<profile>/deps/`.
-fn target_dir() -> Result<PathBuf, String> {
+pub fn target_dir() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let from_exe = exe.parent().and_then(Path::parent).and_then(Path::parent);
     match (

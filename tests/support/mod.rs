@@ -39,6 +39,7 @@ pub mod api;
 pub mod claude;
 pub mod sandbox;
 pub mod script;
+pub mod sdk;
 pub mod session;
 
 #[allow(unused_imports)]
