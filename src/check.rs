@@ -14,35 +14,40 @@ use crate::app;
 use crate::cli::InputArgs;
 use crate::error::{Error, Result};
 use crate::output::{self, At, Flow, Item};
-use crate::protocol::validate::{self, Verdict};
+use crate::protocol::validate::{Checker, Verdict};
 
 const TOOL: &str = "cc-check";
 
 const LONG_ABOUT: &str = "\
-Validates stream-json lines and passes the valid ones through unchanged.
+Validates stream-json lines and passes the valid ones through unchanged. The \
+rules come from the protocol table, generated from the agent SDK's sdk.d.ts \
+and what was observed of the CLI (`ccpipe::protocol::table`).
 
 --input (the default) checks messages meant for the CLI's stdin: user messages \
 (role \"user\", content a non-empty string or an array of well-formed text, image, \
-document, tool_result or search_result blocks; the optional parent_tool_use_id, \
-session_id, uuid, priority, isSynthetic, shouldQuery and timestamp fields are \
-type-checked), control_request, control_response and keep_alive. Any other type \
-is invalid.
+document, tool_result or search_result blocks; optional fields type-checked), \
+control_request (every subtype the CLI reads, with its required fields and, for \
+set_permission_mode, a mode the CLI knows), control_response (a permission \
+answer is {\"behavior\":\"allow\"} or {\"behavior\":\"deny\",\"message\":...}), and \
+control_cancel_request, keep_alive, update_environment_variables and the other \
+input kinds the CLI reads. Anything else is invalid.
 
 --output checks the CLI's events: every line a JSON object with a string \"type\", \
-and the fields the real CLI always sends for the types it knows (system/init, \
-assistant, user, stream_event, result, system/api_retry, control_request, \
-control_response and the rest of the agent SDK's SDKMessage) present with the \
-right JSON types. Unknown types and subtypes are valid (the protocol grows every \
-release): they are passed through silently, or with --strict passed through, \
-reported on stderr and counted as a failure in the exit status.
+and for every kind the table knows (the SDK's SDKMessage union, the control \
+frames, and kinds observed outside it such as command_lifecycle) every required \
+field present, and every field of the JSON type the table gives. Unknown types \
+and subtypes are valid (the protocol grows every release): they are passed \
+through silently, or with --strict passed through, reported on stderr and \
+counted as a failure in the exit status.
 
 Every valid line is written to stdout byte for byte, followed by a newline (a \
 CRLF ending, a BOM and blank lines are dropped). By default the first invalid \
 line stops the run: it is reported as `SOURCE:LINE: reason`, naming the field, \
 and nothing from it on is forwarded. With --keep-going each invalid line is \
-reported and dropped and the run goes on. Invalid UTF-8 (`invalid UTF-8 at byte \
-N`, 1-based), invalid JSON (serde's reason with its column) and lines longer \
-than --max-line are invalid lines too.
+reported and dropped and the run goes on. Lines are read as every ccpipe stage \
+reads them (README: \"How a line is read\"): invalid UTF-8, invalid JSON, a \
+duplicate key or nesting deeper than 1000 levels make a line invalid, with the \
+column (counting from 1) where it breaks; so does a line longer than --max-line.
 
 Exit status:
   0  every line was valid
@@ -95,13 +100,14 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut failed = false;
     let mut unknown = false;
     let mut stop: Option<Error> = None;
+    let mut checker = Checker::default();
     output::each_line(
         &cli.inputs.files,
         cli.inputs.max_line,
         &mut out,
         |at, item, out| {
             let reason = match item {
-                Item::Line(line) => match check(&cli, at, line) {
+                Item::Line(line) => match check(&cli, &mut checker, at, line) {
                     Ok(known) => {
                         unknown |= !known;
                         out.write_all(line)?;
@@ -130,11 +136,16 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// Checks one line: `Ok(false)` for a well-formed output event of an unknown
 /// type or subtype (reported with --strict), `Ok(true)` for a known one.
-fn check(cli: &Cli, at: At<'_>, line: &[u8]) -> std::result::Result<bool, String> {
+fn check(
+    cli: &Cli,
+    checker: &mut Checker,
+    at: At<'_>,
+    line: &[u8],
+) -> std::result::Result<bool, String> {
     if !cli.output {
-        return validate::check_input_line(line).map(|()| true);
+        return checker.input(line).map(|()| true);
     }
-    match validate::check_output(line)? {
+    match checker.output(line)? {
         Verdict::Known => Ok(true),
         Verdict::Unknown(what) => {
             if cli.strict {

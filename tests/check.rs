@@ -17,12 +17,13 @@ const BLOCKS: &str = r#"{"type":"user","message":{"role":"user","content":[{"typ
 const INTERRUPT: &str =
     r#"{"type":"control_request","request_id":"r1","request":{"subtype":"interrupt"}}"#;
 const ALLOW: &str = r#"{"type":"control_response","response":{"subtype":"success","request_id":"r2","response":{"behavior":"allow","updatedInput":{"command":"ls"}}}}"#;
-const RESULT: &str = r#"{"type":"result","subtype":"success","is_error":false,"duration_ms":65,"num_turns":1,"result":"done","session_id":"s","uuid":"u","total_cost_usd":0.01}"#;
+// As 2.1.332 writes it: `type` is not the first key.
+const RESULT: &str = r#"{"duration_api_ms":50,"duration_ms":65,"is_error":false,"modelUsage":{},"num_turns":1,"permission_denials":[],"result":"done","session_id":"s","stop_reason":"end_turn","subtype":"success","total_cost_usd":0.01,"type":"result","usage":{},"uuid":"u"}"#;
 const ASSISTANT: &str = r#"{"type":"assistant","message":{"id":"m","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}]},"parent_tool_use_id":null,"session_id":"s","uuid":"u"}"#;
 const EVENT: &str = r#"{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"h"}},"session_id":"s","parent_tool_use_id":null,"uuid":"u"}"#;
 const INIT: &str = r#"{"type":"system","subtype":"init","cwd":"/w","session_id":"s","tools":["Bash"],"mcp_servers":[],"model":"m","permissionMode":"default","slash_commands":[],"apiKeySource":"none","claude_code_version":"2.1.197","output_style":"default","skills":[],"plugins":[],"uuid":"u"}"#;
 const RETRY: &str = r#"{"type":"system","subtype":"api_retry","attempt":1,"max_retries":10,"retry_delay_ms":510.9,"error_status":401,"error":"authentication_failed","session_id":"s","uuid":"u"}"#;
-const PERMISSION: &str = r#"{"type":"control_request","request_id":"r3","request":{"subtype":"can_use_tool","tool_name":"Bash","input":{"command":"ls"}}}"#;
+const PERMISSION: &str = r#"{"type":"control_request","request_id":"r3","request":{"subtype":"can_use_tool","tool_name":"Bash","input":{"command":"ls"},"tool_use_id":"toolu_1"}}"#;
 const REPLAY: &str = r#"{"type":"user","message":{"role":"user","content":"again"},"parent_tool_use_id":null,"session_id":"s","uuid":"u","isReplay":true}"#;
 const KEEP_ALIVE: &str = r#"{"type":"keep_alive"}"#;
 
@@ -130,16 +131,18 @@ rejects! {
     in_resp_no_id: "input", unset(ALLOW, "/response/request_id") => "control_response: response.request_id is missing, expected a string";
     in_resp_error: "input", set(ALLOW, "/response/subtype", json!("error")) => "control_response: response.error is missing, expected a string";
     in_resp_behavior: "input", set(ALLOW, "/response/response/behavior", json!("maybe")) => r#"control_response: response.response.behavior is "maybe", expected "allow" or "deny""#;
-    in_unknown_type: "input", ASSISTANT => r#"unknown input type "assistant" (expected "user", "control_request", "control_response" or "keep_alive")"#;
+    in_unknown_type: "input", RESULT => r#"unknown input type "result" (the CLI reads "user", "control_request", "control_response", "keep_alive", "control_cancel_request", "update_environment_variables", "bash_command", "assistant", "system", "queued_notification", "session_notice" or "workflow_launch")"#;
     // Either direction: framing and JSON
     in_no_type: "input", "{}" => "type is missing, expected a string";
     in_type_number: "input", r#"{"type":1}"# => "type is a number, expected a string";
     in_array: "input", "[1,2]" => "expected a JSON object, found an array";
     out_string: "output", r#""hi""# => "expected a JSON object, found a string";
-    in_truncated: "input", r#"{"type":"user""# => "invalid JSON: EOF while parsing an object at column 14";
-    out_trailing: "output", r#"{"type":"keep_alive"}x"# => "invalid JSON: trailing characters at column 22";
-    out_single_quotes: "output", "{'type':'result'}" => "invalid JSON: key must be a string at column 2";
-    out_bad_literal: "output", r#"{"type": tru}"# => "invalid JSON: expected ident at column 13";
+    in_truncated: "input", r#"{"type":"user""# => "invalid JSON at column 15: expected ',' or '}' after an object member";
+    out_trailing: "output", r#"{"type":"keep_alive"}x"# => "invalid JSON at column 22: unexpected data after the JSON value";
+    out_single_quotes: "output", "{'type':'result'}" => "invalid JSON at column 2: expected a string key or '}'";
+    out_bad_literal: "output", r#"{"type": tru}"# => "invalid JSON at column 10: invalid literal (expected true, false or null)";
+    out_lone_surrogate_is_valid_json: "output", r#"{"type":"result","s":"\ud800"}"# => "result: subtype is missing, expected a string";
+    out_big_number_is_valid_json: "output", set(RESULT, "/duration_ms", json!("x")).replace(r#""x""#, "1e400").replace(r#""num_turns":1"#, r#""num_turns":"1""#) => "result: num_turns is a string, expected a number";
     // --output: events
     out_no_type: "output", r#"{"subtype":"init"}"# => "type is missing, expected a string";
     out_duration: "output", set(RESULT, "/duration_ms", json!("12")) => "result: duration_ms is a string, expected a number";
@@ -147,8 +150,14 @@ rejects! {
     out_turns_null: "output", set(RESULT, "/num_turns", json!(null)) => "result: num_turns is null, expected a number";
     out_no_subtype: "output", unset(RESULT, "/subtype") => "result: subtype is missing, expected a string";
     out_cost: "output", set(RESULT, "/total_cost_usd", json!("0.01")) => "result: total_cost_usd is a string, expected a number";
-    out_duplicate: "output", RESULT.replace(r#""duration_ms":65"#, r#""duration_ms":65,"duration_ms":"65""#) => "result: duration_ms is a string, expected a number";
-    out_nested_duplicate: "output", ASSISTANT.replace(r#"{"type":"text","#, r#"{"type":"text","type":5,"#) => "assistant message: message.content[0].type is a number, expected a string";
+    out_duplicate: "output", RESULT.replace(r#""duration_ms":65"#, r#""duration_ms":65,"duration_ms":"65""#) => r#"duplicate key "duration_ms" at column 40"#;
+    out_nested_duplicate: "output", ASSISTANT.replace(r#"{"type":"text","#, r#"{"type":"text","type":5,"#) => r#"duplicate key "type" at column 103"#;
+    // Required fields of result (2.1.332 and the SDK).
+    out_no_api_duration: "output", unset(RESULT, "/duration_api_ms") => "result: duration_api_ms is missing, expected a number";
+    out_no_usage: "output", unset(RESULT, "/usage") => "result: usage is missing, expected an object";
+    out_no_result_text: "output", unset(RESULT, "/result") => "result: result is missing, expected a string";
+    out_error_no_errors: "output", unset(&set(RESULT, "/subtype", json!("error_during_execution")), "/result") => "result: errors is missing, expected an array";
+    out_result_no_uuid: "output", unset(RESULT, "/uuid") => "result: uuid is missing, expected a string";
     out_role: "output", set(ASSISTANT, "/message/role", json!("user")) => r#"assistant message: message.role is "user", expected "assistant""#;
     out_content: "output", set(ASSISTANT, "/message/content", json!("hi")) => "assistant message: message.content is a string, expected an array";
     out_block_type: "output", set(ASSISTANT, "/message/content/0", json!({"text": "hi"})) => "assistant message: message.content[0].type is missing, expected a string";
@@ -168,14 +177,14 @@ rejects! {
 }
 
 #[test]
-fn invalid_utf8_is_reported_with_its_byte() {
+fn invalid_utf8_is_reported_with_its_column() {
     for dir in ["--input", "--output"] {
         assert_rejects(
             dir,
             b"{\"type\":\"keep_\xffalive\"}",
-            "invalid UTF-8 at byte 15",
+            "invalid UTF-8 at column 15",
         );
-        assert_rejects(dir, b"\xc3", "invalid UTF-8 at byte 1");
+        assert_rejects(dir, b"\xc3", "invalid UTF-8 at column 1");
     }
 }
 
@@ -242,15 +251,17 @@ fn every_fixture_passes_output_byte_for_byte() {
 
 #[test]
 fn the_input_side_refuses_output_events() {
+    // The CLI's stdin reads `system` and `assistant` lines (history), but
+    // not results or stream events.
     let out = bin("cc-check")
-        .arg(fixture("text-turn.jsonl"))
+        .write_stdin(format!("{USER}\n{RESULT}\n{EVENT}\n"))
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{USER}\n"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("text-turn.jsonl:1: unknown input type \"system\""),
+        stderr.starts_with("cc-check: stdin:2: unknown input type \"result\""),
         "{stderr}"
     );
 }
@@ -275,15 +286,18 @@ fn pass_through_is_byte_for_byte() {
 
 #[test]
 fn escaped_keys_and_types_are_decoded() {
-    let line = r#"{"typ\u0065":"res\u0075lt","subtype":"success","is_error":false,"duration_ms":1,"num_turns":1,"session_\u0069d":"s"}"#;
+    let line = RESULT
+        .replace(r#""type""#, r#""typ\u0065""#)
+        .replace(r#""result","usage""#, r#""res\u0075lt","usage""#)
+        .replace("session_id", "session_\\u0069d");
     let out = bin("cc-check")
         .args(["--output", "--strict"])
-        .write_stdin(line)
+        .write_stdin(line.clone())
         .output()
         .expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.status.success());
-    let bad = r#"{"typ\u0065":"res\u0075lt","subtype":"success","is_error":"no","duration_ms":1,"num_turns":1,"session_id":"s"}"#;
+    let bad = line.replace(r#""is_error":false"#, r#""is_error":"no""#);
     assert_rejects(
         "--output",
         bad.as_bytes(),
@@ -370,7 +384,7 @@ fn a_last_line_without_newline_is_checked() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{RESULT}\n"));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "cc-check: stdin:2: invalid JSON: EOF while parsing a string at column 40\n"
+        "cc-check: stdin:2: invalid JSON at column 41: unterminated string\n"
     );
     assert_eq!(out.status.code(), Some(1));
 }
@@ -545,4 +559,157 @@ fn help_shows_examples_and_exit_statuses() {
     ] {
         assert!(help.contains(want), "--help lacks {want:?}:\n{help}");
     }
+}
+
+/// Input lines the CLI 2.1.332 reads, which cc-check must pass on.
+#[test]
+fn input_accepts_what_the_cli_reads() {
+    let lines = [
+        r#"{"type":"control_cancel_request","request_id":"r9"}"#,
+        r#"{"type":"update_environment_variables","variables":{"ANTHROPIC_API_KEY":"new"}}"#,
+        r#"{"type":"control_request","request_id":"r1","request":{"subtype":"set_max_thinking_tokens"}}"#,
+        r#"{"type":"control_request","request_id":"r2","request":{"subtype":"set_max_thinking_tokens","max_thinking_tokens":null}}"#,
+        r#"{"type":"control_request","request_id":"r3","request":{"subtype":"set_permission_mode","mode":"plan"}}"#,
+        r#"{"type":"control_request","request_id":"r4","request":{"subtype":"stop_task","task_id":"t1"}}"#,
+        r#"{"type":"control_request","request_id":"r5","request":{"subtype":"interrupt","cancel_queued":true}}"#,
+        r#"{"type":"control_request","request_id":"r6","request":{"subtype":"set_model","model":"sonnet"}}"#,
+        r#"{"type":"control_request","request_id":"r7","request":{"subtype":"get_context_usage"}}"#,
+        r#"{"type":"control_request","request_id":"r8","request":{"subtype":"cancel_async_message","message_uuid":"u1"}}"#,
+        r#"{"type":"control_response","response":{"subtype":"success","request_id":"p1","response":{"behavior":"allow"}}}"#,
+        r#"{"type":"control_response","response":{"subtype":"success","request_id":"p2","response":{"behavior":"deny","message":"not in prod"}}}"#,
+        r#"{"type":"control_response","response":{"subtype":"success","request_id":"h1","response":{"continue":true}}}"#,
+        r#"{"type":"user","message":{"role":"user","content":"note"},"uuid":"u2","shouldQuery":false}"#,
+        KEEP_ALIVE,
+    ];
+    let input = lines.join("\n") + "\n";
+    let out = bin("cc-check")
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), input);
+    assert!(out.status.success());
+}
+
+rejects! {
+    // --input: what the CLI 2.1.332 refuses or turns into a tool error.
+    in_deny_without_message: "input", r#"{"type":"control_response","response":{"subtype":"success","request_id":"p","response":{"behavior":"deny"}}}"# => "control_response: response.response.message is missing, expected a string";
+    in_behaviour_spelling: "input", r#"{"type":"control_response","response":{"subtype":"success","request_id":"p","response":{"behaviour":"allow"}}}"# => r#"control_response: response.response.behavior is missing ("behaviour" is not read), expected "allow" or "deny""#;
+    in_allow_input_not_object: "input", r#"{"type":"control_response","response":{"subtype":"success","request_id":"p","response":{"behavior":"allow","updatedInput":"ls"}}}"# => "control_response: response.response.updatedInput is a string, expected an object";
+    in_mode_unknown: "input", r#"{"type":"control_request","request_id":"r","request":{"subtype":"set_permission_mode","mode":"yolo"}}"# => r#"control_request: request.mode is "yolo", expected "acceptEdits", "auto", "bypassPermissions", "default", "dontAsk" or "plan""#;
+    in_stop_task_no_id: "input", r#"{"type":"control_request","request_id":"r","request":{"subtype":"stop_task"}}"# => "control_request: request.task_id is missing, expected a string";
+    in_cli_request: "input", PERMISSION => r#"control_request: request.subtype is "can_use_tool", a request the CLI sends, not one it reads"#;
+    in_env_not_object: "input", r#"{"type":"update_environment_variables","variables":["A=1"]}"# => "update_environment_variables: variables is an array, expected an object";
+    in_cancel_no_id: "input", r#"{"type":"control_cancel_request"}"# => "control_cancel_request: request_id is missing, expected a string";
+}
+
+#[test]
+fn unknown_control_requests_are_refused_with_the_known_ones() {
+    let out = bin("cc-check")
+        .write_stdin(
+            r#"{"type":"control_request","request_id":"r","request":{"subtype":"teleport"}}"#,
+        )
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            r#"cc-check: stdin:1: control_request: request.subtype is "teleport", expected one of "#
+        ) && err.contains(r#""interrupt""#)
+            && err.contains(r#""set_model""#)
+            && !err.contains("can_use_tool"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// Every kind of the protocol table, generated from sdk.d.ts: a line with
+/// its required fields passes `--output --strict`, and each required field
+/// left out fails, naming the field.
+#[test]
+fn every_kind_of_the_table_is_checked_field_by_field() {
+    use ccpipe::protocol::schema::{self, Field};
+    use ccpipe::protocol::table::MESSAGES;
+    fn sample(f: &Field) -> Value {
+        let k = f.kinds;
+        if let Some(v) = f.values.first() {
+            return json!(v);
+        }
+        if k & schema::STRING != 0 {
+            json!("s")
+        } else if k & schema::NUMBER != 0 {
+            json!(1)
+        } else if k & schema::BOOL != 0 {
+            json!(true)
+        } else if k & schema::ARRAY != 0 {
+            json!([])
+        } else if k & schema::OBJECT != 0 {
+            json!({})
+        } else {
+            Value::Null
+        }
+    }
+    let mut checked = 0;
+    for kind in MESSAGES {
+        let mut line = serde_json::Map::new();
+        line.insert("type".into(), json!(kind.ty));
+        if let Some(sub) = kind.subtypes.first() {
+            line.insert("subtype".into(), json!(sub));
+        }
+        for f in kind.required {
+            line.insert(f.name.into(), sample(f));
+        }
+        // Nested rules of the kinds that have them.
+        match kind.ty {
+            "assistant" | "user" => {
+                line.insert("message".into(), json!({"role": kind.ty, "content": []}))
+            }
+            "stream_event" => line.insert("event".into(), json!({"type": "ping"})),
+            "control_request" => line.insert("request".into(), json!({"subtype": "interrupt"})),
+            "control_response" => line.insert(
+                "response".into(),
+                json!({"subtype": "success", "request_id": "r"}),
+            ),
+            _ => None,
+        };
+        let good = Value::Object(line.clone()).to_string();
+        let out = bin("cc-check")
+            .args(["--output", "--strict"])
+            .write_stdin(good.clone())
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{} ({}): {good}",
+            kind.sdk,
+            kind.ty
+        );
+        assert!(out.status.success(), "{good}");
+        // Without the field that tells it from a twin, it is the twin.
+        for f in kind.required.iter().filter(|f| Some(f.name) != kind.when) {
+            let mut bad = line.clone();
+            bad.remove(f.name);
+            let bad = Value::Object(bad).to_string();
+            let out = bin("cc-check")
+                .args(["--output"])
+                .write_stdin(bad.clone())
+                .output()
+                .expect("runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(&format!(" {} is missing", f.name)) && out.status.code() == Some(1),
+                "{} without {}: {err}",
+                kind.sdk,
+                f.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        MESSAGES.len() >= 45,
+        "the table lists {} kinds",
+        MESSAGES.len()
+    );
+    assert!(checked > 150, "only {checked} required fields checked");
 }

@@ -35,7 +35,7 @@ use std::fmt;
 pub use check::Reader;
 pub use decode::{unescape, unescape_prefix};
 pub use scan::output_special;
-pub use value::{Elements, Kind, Members, Object, Value};
+pub use value::{Elements, Key, Kind, Members, Object, Value, quote};
 
 /// Deepest nesting of arrays and objects a line may have.
 pub const MAX_DEPTH: usize = 1000;

@@ -61,11 +61,7 @@ pub fn parse(line: &[u8], priority: Option<Priority>) -> Action {
 }
 
 fn json_line(line: &[u8]) -> Action {
-    let value: Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => return Action::Reject(format!("invalid JSON: {e}")),
-    };
-    match validate::check_input(&value) {
+    match validate::check_input_line(line) {
         Ok(()) => Action::Pass,
         Err(reason) => Action::Reject(reason),
     }
