@@ -4,7 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use ccpipe::protocol::validate::check_input;
+use ccpipe::protocol::validate::check_input_line;
 use common::bin;
 use serde_json::Value;
 
@@ -29,7 +29,7 @@ fn messages(args: &[&str], stdin: &[u8]) -> Vec<Value> {
     text.lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).expect("each line is JSON");
-            check_input(&v).expect("each line is a valid input message");
+            check_input_line(l.as_bytes()).expect("each line is a valid input message");
             v
         })
         .collect()
