@@ -674,6 +674,25 @@ fn help_shows_an_example_and_the_lifecycle() {
     );
 }
 
+/// Issue 8 item 18: `--max-line` counts a line's bytes, not the `\r` of its
+/// CRLF.
+#[test]
+fn max_line_does_not_count_the_cr_of_crlf() {
+    let (_dir, fifo) = temp();
+    let line = "{\"k\":\"123\"}"; // 11 bytes
+    let out = common::bin("cc-steer")
+        .arg(&fifo)
+        .args(["--exit-with-stdin", "--max-line", "11"])
+        .write_stdin(format!("{line}\r\n{line}x\r\n"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{line}\n"));
+    assert!(err.contains("stdin:2: line longer than 11 bytes"), "{err}");
+    assert!(!err.contains("stdin:1:"), "{err}");
+}
+
 #[test]
 fn bad_usage_exits_2() {
     let out = common::bin("cc-steer").output().unwrap();
