@@ -703,13 +703,14 @@ fn help_shows_an_example_and_the_lifecycle() {
         help.contains("--exit-with-stdin") && help.contains("130 / 143"),
         "{help}"
     );
-    // The decisions of issue 8 items 5 and 6, where a user looks first
+    // The decisions of issue 8 items 5 to 7, where a user looks first
     // (compared with the wrapping undone).
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     for promise in [
         "Removing the FIFO does not end it: it makes a",
         "FIFO.lock",
         "a second cc-steer on the same path exits 2",
+        "passed on with a warning",
     ] {
         assert!(help.contains(promise), "{promise}: {help}");
     }
@@ -886,6 +887,63 @@ fn a_second_cc_steer_on_the_same_fifo_is_refused() {
     first.steer("/end\n");
     assert_eq!(first.finish().0, 0);
     assert!(!fifo.exists() && !lock_of(&fifo).exists());
+}
+
+/// Issue 8 item 7: a line over PIPE_BUF written while another writer also
+/// writes may have that writer's bytes inside; it comes with a warning. A
+/// long line written alone does not.
+#[test]
+fn a_long_line_among_other_writers_is_warned_about() {
+    let long = "L".repeat(10_000);
+    // Alone: the only line ever written (ended by a signal, not by /end,
+    // which would be a second line).
+    let (_dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    s.steer(&format!("{long}\n"));
+    assert_eq!(content(&s.json()), long);
+    kill(s.pid(), Signal::SIGTERM).unwrap();
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 143);
+    assert!(!err.contains("PIPE_BUF"), "a line written alone: {err}");
+
+    let (_dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    // Two writers connected at once, the second writing a long line.
+    let mut a = open_writer(&fifo);
+    let mut b = open_writer(&fifo);
+    a.write_all(b"short one\n").unwrap();
+    b.write_all(format!("{long}\n").as_bytes()).unwrap();
+    drop((a, b));
+    assert_eq!(content(&s.json()), "short one");
+    assert_eq!(content(&s.json()), long, "passed on all the same");
+    // Two writers of 1 MiB lines at once: what tears lines for real.
+    let big = "B".repeat(1 << 20);
+    let writers: Vec<_> = [open_writer(&fifo), open_writer(&fifo)]
+        .into_iter()
+        .map(|mut w| {
+            let big = big.clone();
+            thread::spawn(move || {
+                for _ in 0..3 {
+                    w.write_all(format!("{big}\n").as_bytes()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("PIPE_BUF")).collect();
+    let name = fifo.display();
+    assert!(!warnings.is_empty(), "no warning: {err}");
+    assert!(
+        warnings[0].starts_with(&format!("cc-steer: {name}:2: a line of 10000 bytes")),
+        "{err}"
+    );
+    // 6 MiB in 6 lines, however torn: at least two of them long, in company.
+    assert!(warnings.len() >= 3, "{err}");
 }
 
 /// Issue 8 item 18: `--max-line` counts a line's bytes, not the `\r` of its

@@ -46,9 +46,11 @@ Lines, from stdin and the FIFO alike, are split on \\n only (U+2028 is not a bre
 before it and a BOM are dropped, blank lines are skipped, a line over --max-line is \
 reported and skipped; every other stdin line goes out byte for byte. A write of up to \
 PIPE_BUF (4096) bytes reaches the FIFO whole, so lines from concurrent writers are never \
-torn or merged if each line is written with one write. When every writer has closed \
-the FIFO, a last line without a newline is taken as a line; bytes without a newline \
-that another writer's bytes follow before then become one line with them.
+torn or merged if each line is written with one write. A longer line can have another \
+writer's bytes mixed into it: one that arrives together with other lines (before the \
+last writer closes the FIFO) is passed on with a warning naming it. When every writer \
+has closed the FIFO, a last line without a newline is taken as a line; bytes without a \
+newline that another writer's bytes follow before then become one line with them.
 
 The FIFO is created with mode 0600 if absent and removed on exit if cc-steer created it. \
 An existing path is used only if it is a FIFO (not a symbolic link) owned by this user \

@@ -8,7 +8,8 @@
 //! from starving the other. The FIFO's path is watched each second
 //! ([`Fifo::watch`]); a FIFO that was removed is still read until its
 //! writers close it, and a regular file that took its place is read to its
-//! end.
+//! end. A FIFO line over `PIPE_BUF` that shared the FIFO with other lines
+//! is passed on with a warning (another writer's bytes may be inside it).
 //! The loop ends on `/end`, stdin's end (with `--exit-with-stdin`), the idle
 //! timeout, a closed downstream (seen by polling stdout for errors, even
 //! while idle), a signal, or a FIFO path that must be refused.
@@ -32,6 +33,10 @@ use crate::protocol::Priority;
 
 /// How often the FIFO's path is checked (the promise in `--help`).
 const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Linux's atomic pipe write size: a line (with its newline) up to this
+/// long from one write is never mixed with another writer's bytes.
+const PIPE_BUF: usize = 4096;
 
 /// Removed FIFOs still read at once; beyond this the oldest is let go
 /// (a writer still holding it then gets EPIPE, not silence).
@@ -66,8 +71,13 @@ struct Steering {
     gate: Gate,
     /// Lines read through earlier openings of the FIFO, for line numbers.
     lines_before: u64,
-    /// A FIFO, not a file.
+    /// A FIFO (whose long lines may be torn), not a file.
     is_fifo: bool,
+    /// A line has been read through this opening.
+    seen_a_line: bool,
+    /// A long line read first in this opening: warned about if another
+    /// line follows before the last writer closes (line number, length).
+    long_alone: Option<(u64, usize)>,
 }
 
 impl Steering {
@@ -80,12 +90,45 @@ impl Steering {
             gate,
             lines_before,
             is_fifo,
+            seen_a_line: false,
+            long_alone: None,
         }
     }
 
     fn lines(&self) -> u64 {
         self.lines_before + self.reader.line_number()
     }
+
+    /// Keeps the record for torn-line warnings, and gives them.
+    fn note_line(&mut self, at: u64, len: usize, path: &Path) {
+        if !self.is_fifo {
+            return;
+        }
+        if let Some((n, len)) = self.long_alone.take() {
+            warn_torn(path, n, len);
+        }
+        // With its newline, the line took more than one atomic write.
+        if len + 1 > PIPE_BUF {
+            if self.seen_a_line {
+                warn_torn(path, at, len);
+            } else {
+                self.long_alone = Some((at, len));
+            }
+        }
+        self.seen_a_line = true;
+    }
+}
+
+fn warn_torn(path: &Path, at: u64, len: usize) {
+    app::warn(
+        TOOL,
+        format!(
+            "{}:{at}: a line of {len} bytes (over PIPE_BUF, {PIPE_BUF}) arrived together with \
+             other lines: if another writer wrote meanwhile, its bytes may be mixed into it \
+             (passed on; write long lines when no one else writes)",
+            path.display()
+        ),
+    );
 }
 
 /// What one read of a steering source brought.
@@ -346,6 +389,8 @@ fn read_lines(
                         app::warn(TOOL, format!("{}:{at}: {why}", path.display()));
                     }
                 }
+                let len = line.len();
+                steer.note_line(at, len, path);
             }
             Ok(None) => return Ok(Got::Eof),
             Err(LineError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Got::More),
@@ -355,6 +400,7 @@ fn read_lines(
             Err(e @ LineError::TooLong { line, .. }) => {
                 let at = steer.lines_before + line;
                 app::warn(TOOL, format!("{}:{at}: {e}", path.display()));
+                steer.seen_a_line = true;
             }
         }
     }
