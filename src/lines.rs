@@ -168,7 +168,7 @@ impl<R: Read> LineReader<R> {
                     continue;
                 }
                 self.line_no += 1;
-                if nl - from > self.max {
+                if content_len(&self.buf[from..nl]) > self.max {
                     return Err(LineError::TooLong {
                         line: self.line_no,
                         max: self.max,
@@ -181,7 +181,7 @@ impl<R: Read> LineReader<R> {
                 self.start = self.end;
                 self.scanned = self.end;
             }
-            if self.end - self.start > self.max {
+            if content_len(&self.buf[self.start..self.end]) > self.max {
                 self.line_no += 1;
                 self.discarding = true;
                 self.start = self.end;
@@ -231,6 +231,12 @@ impl<R: Read> LineReader<R> {
             self.buf.resize(new_len, 0);
         }
     }
+}
+
+/// The length `--max-line` counts: a line's bytes without a final `\r`,
+/// which is part of a CRLF terminator, not of the line.
+fn content_len(line: &[u8]) -> usize {
+    line.len() - usize::from(line.ends_with(b"\r"))
 }
 
 /// One input of a stage: a file, or stdin for none or `-`.
@@ -348,6 +354,37 @@ mod tests {
         );
         assert_eq!(got[2], Ok((3, b"after".to_vec())));
         assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn max_line_does_not_count_the_cr_of_crlf() {
+        // Exactly max bytes, then \r\n: the \r is the terminator's.
+        let got = all(b"abcd\r\nabcde\r\nxy\r\n", 4);
+        assert_eq!(got[0], Ok((1, b"abcd".to_vec())));
+        assert!(got[1].as_ref().unwrap_err().contains("longer than 4 bytes"));
+        assert_eq!(got[2], Ok((3, b"xy".to_vec())));
+        // The same when the \r\n arrives in a later read than the line.
+        let slow = Chunks(vec![b"abcd\r".to_vec(), b"\nok\n".to_vec()]);
+        let mut r = LineReader::with_max(slow, 4);
+        assert_eq!(
+            r.next_line(&mut || Ok(())).unwrap(),
+            Some((1, &b"abcd"[..]))
+        );
+        assert_eq!(r.next_line(&mut || Ok(())).unwrap(), Some((2, &b"ok"[..])));
+    }
+
+    /// A reader that hands out its chunks one read at a time.
+    struct Chunks(Vec<Vec<u8>>);
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let chunk = self.0.remove(0);
+            buf[..chunk.len()].copy_from_slice(&chunk);
+            Ok(chunk.len())
+        }
     }
 
     #[test]

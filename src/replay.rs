@@ -22,7 +22,13 @@ use crate::output::{self, Flow, Item};
 pub const DEMO: &[u8] = include_bytes!("../tests/fixtures/tools-partial.jsonl");
 
 /// Pause between events when none is asked for, for `--demo`.
-const DEMO_DELAY_MS: u64 = 40;
+const DEMO_DELAY: Duration = Duration::from_millis(40);
+
+/// The slowest `--speed`: slower is a replay that never gets anywhere.
+const MIN_SPEED: f64 = 0.001;
+
+/// The longest `--delay` or `--max-gap`: longer is a stuck replay, not a paced one.
+const MAX_PAUSE: Duration = Duration::from_secs(24 * 60 * 60);
 
 const ABOUT: &str = "Replay a recorded stream-json session, event by event";
 
@@ -31,12 +37,15 @@ Replay a recorded stream-json session (the stdout of `claude -p --output-format 
 stream-json --verbose`, or of cc-run), event by event, flushed, with a pause \
 between events. Lines come out exactly as recorded.
 
-Pacing: --no-delay plays as fast as the reader takes it; --delay MS pauses MS \
-milliseconds between events; --speed X follows the recorded clock where events \
-carry a `timestamp` (user messages, tool results), X times faster, and paces \
-the events in between with the --delay pause divided by X. Gaps longer than \
---max-gap are shortened to it. Without a pacing flag files play with no delay \
-and --demo with 40 ms between events.
+Pacing: --no-delay plays as fast as the reader takes it; --delay DURATION \
+pauses that long between events (150ms, 2s; a bare number is milliseconds); \
+--speed X follows the recorded clock where events carry a `timestamp` (user \
+messages, tool results), X times faster, and paces the events in between with \
+the --delay pause divided by X. Gaps longer than --max-gap are shortened to it. \
+Without a pacing flag files play with no delay and --demo with 40 ms between \
+events. --speed is a number of at least 0.001 (any larger finite number \
+works; 1e300 plays with no pause); --delay and --max-gap are at most 24h; any \
+other value is a usage error.
 
 Exit status: 0 done (or the reader went away), 1 a line too long to hold, \
 2 usage or an unreadable file.";
@@ -57,11 +66,11 @@ pub struct Cli {
     #[arg(long, conflicts_with = "files")]
     pub demo: bool,
 
-    /// Pause this many milliseconds between events.
-    #[arg(long, value_name = "MS")]
-    pub delay: Option<u64>,
+    /// Pause between events, e.g. 150ms, 2s (a bare number is milliseconds).
+    #[arg(long, value_name = "DURATION", value_parser = parse_delay)]
+    pub delay: Option<Duration>,
 
-    /// Follow the recorded clock, X times faster (0.5 is half speed).
+    /// Follow the recorded clock, X times faster (0.5 is half speed; at least 0.001).
     #[arg(long, value_name = "X", value_parser = parse_speed)]
     pub speed: Option<f64>,
 
@@ -70,15 +79,56 @@ pub struct Cli {
     pub no_delay: bool,
 
     /// Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms.
-    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_max_gap)]
     pub max_gap: Duration,
 }
 
 fn parse_speed(s: &str) -> std::result::Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        _ => Err(format!("{s:?} is not a positive number")),
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= MIN_SPEED => Ok(x),
+        Ok(x) if x.is_finite() && x > 0.0 => Err(format!(
+            "{s:?} is too slow: the slowest is {MIN_SPEED} (0.5 is half speed)"
+        )),
+        _ => Err(format!(
+            "{s:?} is not a positive number (0.5 is half speed, 4 four times faster)"
+        )),
     }
+}
+
+/// A duration (`150ms`, `2s`), or a bare number of milliseconds as before.
+fn parse_delay(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    let d = match s.parse::<f64>() {
+        Ok(ms) if ms.is_finite() && ms >= 0.0 => Duration::try_from_secs_f64(ms / 1000.0)
+            .map_err(|_| format!("{s:?} is too long (at most 24h)"))?,
+        Ok(_) => {
+            return Err(format!(
+                "{s:?} is not a duration (e.g. 150ms, 2s; a bare number is milliseconds)"
+            ));
+        }
+        Err(_) => humantime::parse_duration(s)
+            .map_err(|e| format!("{s:?}: {e} (e.g. 150ms, 2s; a bare number is milliseconds)"))?,
+    };
+    at_most_a_day(s, d)
+}
+
+fn parse_max_gap(s: &str) -> std::result::Result<Duration, String> {
+    let d =
+        humantime::parse_duration(s.trim()).map_err(|e| format!("{s:?}: {e} (e.g. 500ms, 3s)"))?;
+    at_most_a_day(s, d)
+}
+
+fn at_most_a_day(s: &str, d: Duration) -> std::result::Result<Duration, String> {
+    if d > MAX_PAUSE {
+        return Err(format!("{s:?} is too long (at most 24h)"));
+    }
+    Ok(d)
+}
+
+/// `d` divided by `speed`; a pause too long to represent saturates (the
+/// flags' bounds keep it within a few years, and gaps are capped after).
+fn scaled(d: Duration, speed: f64) -> Duration {
+    Duration::try_from_secs_f64(d.as_secs_f64() / speed).unwrap_or(Duration::MAX)
 }
 
 /// How long to wait before each event.
@@ -95,14 +145,14 @@ struct Pacer {
 
 impl Pacer {
     fn new(cli: &Cli) -> Self {
-        let base_ms = match (cli.no_delay, cli.delay) {
-            (true, _) => 0,
-            (false, Some(ms)) => ms,
-            (false, None) if cli.demo => DEMO_DELAY_MS,
-            (false, None) => 0,
+        let base = match (cli.no_delay, cli.delay) {
+            (true, _) => Duration::ZERO,
+            (false, Some(d)) => d,
+            (false, None) if cli.demo => DEMO_DELAY,
+            (false, None) => Duration::ZERO,
         };
         let speed = cli.speed;
-        let step = Duration::from_millis(base_ms).div_f64(speed.unwrap_or(1.0));
+        let step = scaled(base, speed.unwrap_or(1.0));
         Pacer {
             step,
             speed,
@@ -122,7 +172,7 @@ impl Pacer {
         {
             match self.anchor {
                 Some((t0, w0)) if t > t0 => {
-                    let gap = Duration::from_millis((t - t0) as u64).div_f64(speed);
+                    let gap = scaled(Duration::from_millis((t - t0).unsigned_abs()), speed);
                     let due = w0 + gap.min(self.max_gap);
                     pause = due.saturating_duration_since(Instant::now());
                     self.anchor = Some((t, due));

@@ -75,6 +75,87 @@ fn delay_paces_events() {
 }
 
 #[test]
+fn delay_takes_a_duration_like_every_time_flag() {
+    // text-turn has 3 events: two pauses of 150 ms.
+    let start = Instant::now();
+    bin("cc-replay")
+        .args(["--delay", "150ms"])
+        .arg(fixture("text-turn.jsonl"))
+        .assert()
+        .success();
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Every pacing value either plays or is a usage error naming its flag:
+/// never a panic (`--speed 1e-300` was exit 101).
+#[test]
+fn extreme_pacing_values_work_or_are_usage_errors() {
+    let demo = std::fs::read(fixture("tools-partial.jsonl")).unwrap();
+    // Values that play: the demo comes out whole.
+    for args in [
+        ["--speed", "1e300"],
+        ["--speed", "1000000"],
+        ["--delay", "0"],
+        ["--delay", "0ms"],
+        ["--delay", "0.5"],
+        ["--max-gap", "0s"],
+    ] {
+        let out = bin("cc-replay")
+            .arg("--demo")
+            .args(args)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout, demo, "{args:?}");
+    }
+    // Values that cannot: exit 2, the flag named, nothing played.
+    for (flag, value) in [
+        ("--speed", "0"),
+        ("--speed", "-0"),
+        ("--speed", "1e-300"),
+        ("--speed", "0.0009"),
+        ("--speed", "-1"),
+        ("--speed", "inf"),
+        ("--speed", "nan"),
+        ("--speed", "1e400"),
+        ("--delay", "-5"),
+        ("--delay", "-0.5"),
+        ("--delay", "1.5x"),
+        ("--delay", "1e300"),
+        ("--delay", "inf"),
+        ("--delay", "nan"),
+        ("--delay", "25h"),
+        ("--delay", "18446744073709551615"),
+        ("--delay", "99999999999999999999999"),
+        ("--max-gap", "-1s"),
+        ("--max-gap", "400000000000years"),
+        ("--max-gap", "nan"),
+    ] {
+        let out = bin("cc-replay")
+            .arg("--demo")
+            .arg(format!("{flag}={value}"))
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(err.contains(flag), "{flag} {value}: {err}");
+        assert!(!err.contains("panicked"), "{flag} {value}: {err}");
+        assert!(out.stdout.is_empty(), "{flag} {value}");
+    }
+}
+
+#[test]
 fn speed_follows_recorded_timestamps() {
     // steer-replayed.jsonl: 4.1 s between the first user message and the tool
     // result; at speed 8 that is about half a second.

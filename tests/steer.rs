@@ -184,6 +184,26 @@ fn open_writer(fifo: &Path) -> fs::File {
     }
 }
 
+/// The lock file cc-steer keeps beside its FIFO.
+fn lock_of(fifo: &Path) -> PathBuf {
+    let mut name = fifo.file_name().unwrap().to_os_string();
+    name.push(".lock");
+    fifo.with_file_name(name)
+}
+
+/// Waits until `what` holds, failing the test after PATIENCE.
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < PATIENCE, "waited in vain: {what}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn is_fifo(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
 fn temp() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let fifo = dir.path().join("steer.fifo");
@@ -317,6 +337,7 @@ fn end_stops_and_removes_the_fifo_it_created() {
     let (code, _, _) = s.finish();
     assert_eq!(code, 0);
     assert!(!fifo.exists(), "FIFO removed");
+    assert!(!lock_of(&fifo).exists(), "lock file removed");
 }
 
 #[test]
@@ -359,7 +380,17 @@ fn refuses_a_regular_file() {
     let (_dir, path) = temp();
     fs::write(&path, "keep me\n").unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-    assert!(refused(&path).contains("regular file"));
+    let err = refused(&path);
+    assert!(err.contains("regular file"), "{err}");
+    // Most often a line written after cc-steer ended: say how to clean up.
+    assert!(
+        err.contains(&format!("remove it: rm {}", path.display())),
+        "{err}"
+    );
+    assert!(
+        !lock_of(&path).exists(),
+        "nothing made beside a refused path"
+    );
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
         "keep me\n",
@@ -672,6 +703,266 @@ fn help_shows_an_example_and_the_lifecycle() {
         help.contains("--exit-with-stdin") && help.contains("130 / 143"),
         "{help}"
     );
+    // The decisions of issue 8 items 5 to 7, where a user looks first
+    // (compared with the wrapping undone).
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for promise in [
+        "Removing the FIFO does not end it: it makes a",
+        "FIFO.lock",
+        "a second cc-steer on the same path exits 2",
+        "passed on with a warning",
+    ] {
+        assert!(help.contains(promise), "{promise}: {help}");
+    }
+}
+
+/// Issue 8 item 5: a FIFO removed while cc-steer is idle is noticed within a
+/// second and made again, so the next `echo hi > FIFO` is not lost in a
+/// regular file.
+#[test]
+fn a_removed_fifo_is_made_again() {
+    let (_dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    s.steer("ready\n");
+    assert_eq!(content(&s.json()), "ready");
+    fs::remove_file(&fifo).unwrap();
+    wait_for("the FIFO made again", || is_fifo(&fifo));
+    let meta = fs::symlink_metadata(&fifo).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    s.steer("after the removal\n");
+    assert_eq!(content(&s.json()), "after the removal");
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("the FIFO was removed; made a new one"),
+        "{err}"
+    );
+    assert!(!fifo.exists() && !lock_of(&fifo).exists(), "cleaned up");
+}
+
+/// Issue 8 item 5: with stdin ended, a removal used to end cc-steer (exit 0,
+/// "removed while opening it") when the writer closed. The writer's line
+/// still arrives, and steering goes on through a new FIFO.
+#[test]
+fn removal_after_stdin_ended_does_not_end_it() {
+    let (_dir, fifo) = temp();
+    let mut s = Steer::start(&fifo, &[]);
+    s.close_stdin();
+    let mut held = open_writer(&fifo);
+    fs::remove_file(&fifo).unwrap();
+    held.write_all(b"written to the removed FIFO\n").unwrap();
+    drop(held);
+    assert_eq!(content(&s.json()), "written to the removed FIFO");
+    wait_for("the FIFO made again", || is_fifo(&fifo));
+    thread::sleep(Duration::from_millis(300));
+    assert!(s.running(), "a removal must not end cc-steer");
+    s.steer("still steering\n");
+    assert_eq!(content(&s.json()), "still steering");
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("removed while opening"), "{err}");
+    assert!(!fifo.exists(), "the FIFO it made is removed");
+}
+
+/// Issue 8 item 5: `echo hi > FIFO` between the removal and cc-steer noticing
+/// it makes a regular file; cc-steer reads it (it is ours, not writable by
+/// others) and puts a FIFO back.
+#[test]
+fn a_regular_file_in_the_fifo_s_place_is_read_as_steering() {
+    let (dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    s.steer("ready\n");
+    assert_eq!(content(&s.json()), "ready");
+    // What `echo > FIFO` leaves under umask 022, swapped in atomically.
+    let tmp = dir.path().join("echoed");
+    fs::write(&tmp, "first lost line\nsecond lost line\n").unwrap();
+    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::rename(&tmp, &fifo).unwrap();
+    assert_eq!(content(&s.json()), "first lost line");
+    assert_eq!(content(&s.json()), "second lost line");
+    wait_for("a FIFO back at the path", || is_fifo(&fifo));
+    s.steer("through the new FIFO\n");
+    assert_eq!(content(&s.json()), "through the new FIFO");
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("regular file"), "{err}");
+    assert!(!fifo.exists() && !lock_of(&fifo).exists(), "cleaned up");
+}
+
+/// What cannot be trusted at the path while running ends cc-steer (exit 2)
+/// and is left alone.
+#[test]
+fn an_unsafe_replacement_is_refused_while_running() {
+    /// Puts something at the FIFO's path (arguments: a free path beside it, the FIFO).
+    type Replace = fn(&Path, &Path);
+    let cases: [(&str, Replace); 3] = [
+        ("writable by others", |tmp, fifo| {
+            fs::write(tmp, "injected\n").unwrap();
+            fs::set_permissions(tmp, fs::Permissions::from_mode(0o666)).unwrap();
+            fs::rename(tmp, fifo).unwrap();
+        }),
+        ("a symlink", |tmp, fifo| {
+            nix::unistd::mkfifo(&tmp.with_extension("real"), Mode::from_bits_truncate(0o600))
+                .unwrap();
+            std::os::unix::fs::symlink(tmp.with_extension("real"), tmp).unwrap();
+            fs::rename(tmp, fifo).unwrap();
+        }),
+        ("a FIFO others may write", |tmp, fifo| {
+            nix::unistd::mkfifo(tmp, Mode::from_bits_truncate(0o600)).unwrap();
+            fs::set_permissions(tmp, fs::Permissions::from_mode(0o622)).unwrap();
+            fs::rename(tmp, fifo).unwrap();
+        }),
+    ];
+    for (what, replace) in cases {
+        let (dir, fifo) = temp();
+        let s = Steer::start(&fifo, &[]);
+        s.steer("ready\n");
+        assert_eq!(content(&s.json()), "ready");
+        replace(&dir.path().join("swap"), &fifo);
+        let (code, err, _) = s.finish();
+        assert_eq!(code, 2, "{what}: {err}");
+        assert!(err.contains("refusing"), "{what}: {err}");
+        assert!(fs::symlink_metadata(&fifo).is_ok(), "{what}: left alone");
+        assert!(!lock_of(&fifo).exists(), "{what}: lock removed");
+    }
+}
+
+/// Issue 8 item 5: a FIFO left behind by a SIGKILLed cc-steer is used by the
+/// next run (its stale lock does not block it) and removed when that ends.
+#[test]
+fn a_fifo_left_by_a_killed_cc_steer_is_reused_and_removed() {
+    let (_dir, fifo) = temp();
+    let first = Steer::start(&fifo, &[]);
+    first.steer("ready\n");
+    assert_eq!(content(&first.json()), "ready");
+    let pid = first.pid();
+    kill(pid, Signal::SIGKILL).unwrap();
+    drop(first);
+    assert!(is_fifo(&fifo), "left behind");
+    let s = Steer::start(&fifo, &[]);
+    s.steer("next run\n");
+    assert_eq!(content(&s.json()), "next run");
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    assert!(!fifo.exists(), "the killed run's FIFO is removed");
+    assert!(!lock_of(&fifo).exists(), "and its lock");
+    assert!(
+        err.contains(&format!("left behind by a cc-steer (pid {pid})")),
+        "{err}"
+    );
+}
+
+/// Issue 8 item 6: two cc-steer on one FIFO used to split the lines between
+/// two sessions; the second is refused, naming the first.
+#[test]
+fn a_second_cc_steer_on_the_same_fifo_is_refused() {
+    let (_dir, fifo) = temp();
+    let first = Steer::start(&fifo, &[]);
+    first.steer("ready\n");
+    assert_eq!(content(&first.json()), "ready");
+    let out = common::bin("cc-steer")
+        .arg(&fifo)
+        .write_stdin("{\"type\":\"user\"}\n")
+        .timeout(Duration::from_secs(10))
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing passes through a refused run"
+    );
+    assert!(
+        err.contains(&format!("another cc-steer (pid {})", first.pid()))
+            && err.contains("refusing"),
+        "{err}"
+    );
+    // The first one still has the FIFO, and its lock.
+    first.steer("to the first\n");
+    assert_eq!(content(&first.json()), "to the first");
+    first.steer("/end\n");
+    assert_eq!(first.finish().0, 0);
+    assert!(!fifo.exists() && !lock_of(&fifo).exists());
+}
+
+/// Issue 8 item 7: a line over PIPE_BUF written while another writer also
+/// writes may have that writer's bytes inside; it comes with a warning. A
+/// long line written alone does not.
+#[test]
+fn a_long_line_among_other_writers_is_warned_about() {
+    let long = "L".repeat(10_000);
+    // Alone: the only line ever written (ended by a signal, not by /end,
+    // which would be a second line).
+    let (_dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    s.steer(&format!("{long}\n"));
+    assert_eq!(content(&s.json()), long);
+    kill(s.pid(), Signal::SIGTERM).unwrap();
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 143);
+    assert!(!err.contains("PIPE_BUF"), "a line written alone: {err}");
+
+    let (_dir, fifo) = temp();
+    let s = Steer::start(&fifo, &[]);
+    // Two writers connected at once, the second writing a long line.
+    let mut a = open_writer(&fifo);
+    let mut b = open_writer(&fifo);
+    a.write_all(b"short one\n").unwrap();
+    b.write_all(format!("{long}\n").as_bytes()).unwrap();
+    drop((a, b));
+    assert_eq!(content(&s.json()), "short one");
+    assert_eq!(content(&s.json()), long, "passed on all the same");
+    // Two writers of 1 MiB lines at once: what tears lines for real.
+    let big = "B".repeat(1 << 20);
+    let writers: Vec<_> = [open_writer(&fifo), open_writer(&fifo)]
+        .into_iter()
+        .map(|mut w| {
+            let big = big.clone();
+            thread::spawn(move || {
+                for _ in 0..3 {
+                    w.write_all(format!("{big}\n").as_bytes()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    s.steer("/end\n");
+    let (code, err, _) = s.finish();
+    assert_eq!(code, 0, "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("PIPE_BUF")).collect();
+    let name = fifo.display();
+    assert!(!warnings.is_empty(), "no warning: {err}");
+    assert!(
+        warnings[0].starts_with(&format!("cc-steer: {name}:2: a line of 10000 bytes")),
+        "{err}"
+    );
+    // 6 MiB in 6 lines, however torn: at least two of them long, in company.
+    assert!(warnings.len() >= 3, "{err}");
+}
+
+/// Issue 8 item 18: `--max-line` counts a line's bytes, not the `\r` of its
+/// CRLF.
+#[test]
+fn max_line_does_not_count_the_cr_of_crlf() {
+    let (_dir, fifo) = temp();
+    let line = "{\"k\":\"123\"}"; // 11 bytes
+    let out = common::bin("cc-steer")
+        .arg(&fifo)
+        .args(["--exit-with-stdin", "--max-line", "11"])
+        .write_stdin(format!("{line}\r\n{line}x\r\n"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{line}\n"));
+    assert!(err.contains("stdin:2: line longer than 11 bytes"), "{err}");
+    assert!(!err.contains("stdin:1:"), "{err}");
 }
 
 #[test]

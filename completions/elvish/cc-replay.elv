@@ -19,8 +19,8 @@ set edit:completion:arg-completer[cc-replay] = {|@words|
     var completions = [
         &'cc-replay'= {
             cand --max-line 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped'
-            cand --delay 'Pause this many milliseconds between events'
-            cand --speed 'Follow the recorded clock, X times faster (0.5 is half speed)'
+            cand --delay 'Pause between events, e.g. 150ms, 2s (a bare number is milliseconds)'
+            cand --speed 'Follow the recorded clock, X times faster (0.5 is half speed; at least 0.001)'
             cand --max-gap 'Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms'
             cand --demo 'Play the real session embedded in the binary instead of FILEs'
             cand --no-delay 'Play as fast as the reader takes it'

@@ -1,6 +1,6 @@
 complete -c cc-replay -l max-line -d 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped' -r
-complete -c cc-replay -l delay -d 'Pause this many milliseconds between events' -r
-complete -c cc-replay -l speed -d 'Follow the recorded clock, X times faster (0.5 is half speed)' -r
+complete -c cc-replay -l delay -d 'Pause between events, e.g. 150ms, 2s (a bare number is milliseconds)' -r
+complete -c cc-replay -l speed -d 'Follow the recorded clock, X times faster (0.5 is half speed; at least 0.001)' -r
 complete -c cc-replay -l max-gap -d 'Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms' -r
 complete -c cc-replay -l demo -d 'Play the real session embedded in the binary instead of FILEs'
 complete -c cc-replay -l no-delay -d 'Play as fast as the reader takes it'

@@ -22,8 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'cc-replay' -ScriptBlock {
     $completions = @(switch ($command) {
         'cc-replay' {
             [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped')
-            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Pause this many milliseconds between events')
-            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Follow the recorded clock, X times faster (0.5 is half speed)')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Pause between events, e.g. 150ms, 2s (a bare number is milliseconds)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Follow the recorded clock, X times faster (0.5 is half speed; at least 0.001)')
             [CompletionResult]::new('--max-gap', '--max-gap', [CompletionResultType]::ParameterName, 'Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Play the real session embedded in the binary instead of FILEs')
             [CompletionResult]::new('--no-delay', '--no-delay', [CompletionResultType]::ParameterName, 'Play as fast as the reader takes it')

@@ -2,12 +2,13 @@
 //! arrival order, lines written to a FIFO (text, ready-made messages,
 //! `/interrupt`, `/end`), so a running headless session can be steered.
 //!
-//! Submodules: [`fifo`] (safe creation, opening and removal), [`commands`]
-//! (what a FIFO line means), [`pump`] (the poll loop), [`sys`] (signals and
-//! descriptor-level I/O).
+//! Submodules: [`fifo`] (safe creation, opening, watching and removal),
+//! [`lock`] (one cc-steer per FIFO), [`commands`] (what a FIFO line means),
+//! [`pump`] (the poll loop), [`sys`] (signals and descriptor-level I/O).
 
 mod commands;
 mod fifo;
+mod lock;
 mod pump;
 mod sys;
 
@@ -45,14 +46,29 @@ Lines, from stdin and the FIFO alike, are split on \\n only (U+2028 is not a bre
 before it and a BOM are dropped, blank lines are skipped, a line over --max-line is \
 reported and skipped; every other stdin line goes out byte for byte. A write of up to \
 PIPE_BUF (4096) bytes reaches the FIFO whole, so lines from concurrent writers are never \
-torn or merged if each line is written with one write. When every writer has closed \
-the FIFO, a last line without a newline is taken as a line; bytes without a newline \
-that another writer's bytes follow before then become one line with them.
+torn or merged if each line is written with one write. A longer line can have another \
+writer's bytes mixed into it: one that arrives together with other lines (before the \
+last writer closes the FIFO) is passed on with a warning naming it. When every writer \
+has closed the FIFO, a last line without a newline is taken as a line; bytes without a \
+newline that another writer's bytes follow before then become one line with them.
 
 The FIFO is created with mode 0600 if absent and removed on exit if cc-steer created it. \
 An existing path is used only if it is a FIFO (not a symbolic link) owned by this user \
-and neither readable nor writable by group or others (mode 0600); otherwise cc-steer refuses it and exits 2. Removing \
-the FIFO while cc-steer runs does not end it (write /end, or send SIGTERM).
+and neither readable nor writable by group or others (mode 0600); otherwise cc-steer \
+refuses it and exits 2. A regular file there (often `echo ... > FIFO` after cc-steer \
+ended: the line is in it) is refused with the command that removes it.
+
+One FIFO feeds one session: cc-steer holds a lock on FIFO.lock beside it (mode 0600, \
+removed on exit), and a second cc-steer on the same path exits 2 naming the first one's \
+pid. A killed cc-steer's lock does not block the next run, which also removes the FIFO \
+the killed one made when it exits.
+
+While it runs, cc-steer checks the path every second. Removing the FIFO does not end it: \
+it makes a new one (mode 0600) and says so on stderr (to end it, write /end or send \
+SIGTERM). A regular file that took the FIFO's place meanwhile (a write after the \
+removal) is read as steering lines and replaced by a new FIFO, if it is this user's, \
+has one link and is not writable by group or others; anything else at the path is \
+refused, and cc-steer exits 2.
 
 Lifecycle: `echo ... > FIFO` may be repeated any number of times; cc-steer keeps \
 listening after each writer closes. After stdin ends, cc-steer goes on reading the FIFO \
@@ -62,7 +78,7 @@ listening after each writer closes. After stdin ends, cc-steer goes on reading t
   nothing read from stdin or the FIFO for --idle-timeout  exit 0
   the reader of stdout goes away (even while idle)        exit 0
   SIGINT / SIGTERM / SIGHUP                               exit 130 / 143 / 129
-Exit status 2: bad usage, or the FIFO was refused. When cc-steer ends, its stdout \
+Exit status 2: bad usage, the FIFO was refused, or another cc-steer reads it. When cc-steer ends, its stdout \
 closes: claude then finishes its queued work and exits.";
 
 const EXAMPLES: &str = "\
@@ -114,8 +130,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     sys::ensure_std_fds().map_err(|e| Error::usage(format!("/dev/null: {e}")))?;
     let signals = sys::Signals::install()
         .map_err(|e| Error::usage(format!("cannot install signal handlers: {e}")))?;
-    let (fifo, fd) = Fifo::open(&cli.fifo)?;
-    let mut pump = Pump::new(&cli, &fifo, fd);
+    let (mut fifo, fd) = Fifo::open(&cli.fifo)?;
+    let mut pump = Pump::new(&cli, &mut fifo, fd);
     let end = pump.run(&signals);
     // A signal decides the status, whatever error it caused on the way out.
     if let Some(sig) = sys::pending() {
@@ -123,9 +139,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
     match end? {
         End::Signal(sig) => Ok(signal_status(sig)),
-        End::Command | End::StdinEnded | End::Idle | End::Downstream | End::NothingLeft => {
-            Ok(exit::OK)
-        }
+        End::Command | End::StdinEnded | End::Idle | End::Downstream => Ok(exit::OK),
     }
 }
 
