@@ -22,6 +22,8 @@ use crate::error::Error;
 pub const DEFAULT_MAX_LINE: usize = 1 << 30;
 
 const INITIAL_BUF: usize = 256 * 1024;
+/// The least a full buffer grows by.
+const GROW_MIN: usize = 256 * 1024;
 /// A buffer grown past this for a long line is given back once drained;
 /// below it, it is kept (regrowing it for every long line costs more).
 const SHRINK_ABOVE: usize = 64 * 1024 * 1024;
@@ -226,8 +228,14 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let new_len =
-                (self.buf.len() * 2).min(self.max.saturating_add(2).max(self.buf.len() + 1));
+            // Grow by an eighth (at least GROW_MIN), not by doubling: a line
+            // of 256 MiB then costs at most about 1.125 times its size (the
+            // zeroed growth is what becomes resident), and large reallocations
+            // move pages instead of copying them.
+            let len = self.buf.len();
+            let new_len = (len + (len / 8).max(GROW_MIN))
+                .min(self.max.saturating_add(2))
+                .max(len + 1);
             self.buf.resize(new_len, 0);
         }
     }

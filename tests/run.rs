@@ -360,8 +360,64 @@ fn a_stdout_line_that_is_not_an_event_goes_to_stderr() {
         .code(1)
         .stdout("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"fake\"}\n")
         .stderr(predicate::str::starts_with(
-            "cc-run: claude stdout:1: not an event: plain text on stdout\n",
+            "cc-run: claude stdout:1: not an event (invalid JSON at column 1: expected a JSON \
+             value), not passed on: plain text on stdout\n",
         ));
+}
+
+/// Issue 8, items 3 and 4: only valid event lines reach stdout, whatever
+/// their first byte, and a huge stray line is quoted cut on stderr.
+#[test]
+fn malformed_child_lines_never_reach_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.jsonl");
+    let init = r#"{"type":"system","subtype":"init","session_id":"fake"}"#;
+    let result =
+        r#"{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done"}"#;
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(format!("{init}\n").as_bytes());
+    bytes.extend_from_slice(b"{\"type\":\"assistant\",\n");
+    bytes.extend_from_slice(b"{\"type\":\"user\",\"x\":\"\xff\"}\n");
+    bytes.extend_from_slice(b"{\"type\":\"a\",\"type\":\"b\"}\n");
+    bytes.extend_from_slice(b"[1,2]\n");
+    bytes.push(b'x');
+    bytes.extend(std::iter::repeat_n(b'y', 100 << 20));
+    bytes.push(b'\n');
+    bytes.extend_from_slice(format!("{result}\n").as_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    let out = run("output")
+        .env("FAKE_OUTPUT", &file)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{init}\n{result}\n"),
+        "only valid events pass"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    for (n, why) in [
+        (2, "invalid JSON at column 21"),
+        (3, "invalid UTF-8 at column 21"),
+        (4, "duplicate key \"type\" at column 13"),
+        (5, "expected a JSON object, found an array"),
+        (6, "invalid JSON at column 1"),
+    ] {
+        assert!(
+            err.contains(&format!("claude stdout:{n}: not an event ({why}")),
+            "line {n}: {err}"
+        );
+    }
+    assert!(
+        err.contains(&format!("({} more bytes)", (100 << 20) + 1 - 200)),
+        "{err}"
+    );
+    assert!(
+        err.len() < 4096,
+        "the huge line is cut on stderr: {} bytes",
+        err.len()
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }
 
 #[test]

@@ -16,8 +16,10 @@
 
 mod child;
 mod classify;
+mod control;
 mod events;
 mod input;
+mod policy;
 mod pump;
 mod redact;
 mod session;
@@ -49,6 +51,7 @@ Exit status:
     3  authentication failed (check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN)
     4  billing or credit problem
     5  rate limited or overloaded past the CLI's retries
+    6  --fail-on-denial: a tool call was denied permission
   124  --timeout expired
   127  the claude CLI was not found or cannot run
   130  SIGINT (129 SIGHUP, 143 SIGTERM)";
@@ -105,6 +108,44 @@ pub struct Cli {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Decide permission prompts with a jq expression, run on each request
+    /// (`{tool_name, input, tool_use_id, permission_suggestions, ...}`):
+    /// true allows; false, null or no output denies; a string denies with
+    /// that message, except "ask", which leaves it to a person (as --ask);
+    /// an object is sent as the answer. Implies `--permission-prompt-tool
+    /// stdio` for claude.
+    #[arg(long, value_name = "EXPR", conflicts_with = "permit_file")]
+    pub permit: Option<String>,
+
+    /// Read the --permit expression from FILE (a team's policy, kept in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub permit_file: Option<PathBuf>,
+
+    /// Set $NAME to the string VALUE in the --permit expression.
+    #[arg(long, num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub arg: Vec<String>,
+
+    /// Set $NAME to the JSON value TEXT in the --permit expression.
+    #[arg(long, num_args = 2, value_names = ["NAME", "TEXT"], action = clap::ArgAction::Append)]
+    pub argjson: Vec<String>,
+
+    /// Leave permission prompts to a person: they go downstream (cc-fmt
+    /// shows `? #3 Bash(touch x)`), and `/allow 3` or `/deny 3 why` written
+    /// to cc-steer's FIFO answers them. Implies `--permission-prompt-tool
+    /// stdio` for claude. Once cc-run's input has ended, a prompt nobody
+    /// can answer is denied at once.
+    #[arg(long)]
+    pub ask: bool,
+
+    /// Deny a prompt left to a person after DURATION without an answer.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub ask_timeout: Option<Duration>,
+
+    /// Exit 6 when the session denied any tool call (the result's
+    /// permission_denials), with one line naming the tools.
+    #[arg(long)]
+    pub fail_on_denial: bool,
+
     /// Arguments for claude, after `--`; passed verbatim, never to a shell.
     #[arg(last = true, value_name = "CLAUDE_ARGS")]
     pub claude_args: Vec<OsString>,
@@ -119,13 +160,19 @@ pub fn run(cli: Cli) -> Result<i32> {
     // Before any thread exists: the guardian is forked here (see `child`).
     let group = child::Group::start()
         .map_err(|e| Error::usage(format!("cannot start the process guardian: {e}")))?;
+    let policy = permit_policy(&cli)?;
+    let mut claude_args = cli.claude_args;
+    let prompt_tool = claude_args.iter().any(|a| a == "--permission-prompt-tool");
+    if (cli.ask || policy.is_some()) && !prompt_tool {
+        claude_args.extend(["--permission-prompt-tool".into(), "stdio".into()]);
+    }
     let redactor = redact::Redactor::from_env();
     let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
     let plan = session::Plan {
         program,
         origin,
-        args: cli.claude_args,
+        args: claude_args,
         prompt,
         read_stdin,
         timeout: cli.timeout,
@@ -133,6 +180,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         fail_fast: !cli.no_fail_fast,
         max_line: cli.max_line,
         verbose: cli.verbose,
+        policy,
+        ask_timeout: cli.ask_timeout,
+        fail_on_denial: cli.fail_on_denial,
     };
     if plan.verbose {
         describe(&plan, &redactor);
@@ -146,6 +196,39 @@ pub fn run(cli: Cli) -> Result<i32> {
     // The pump threads may still block on reads; they end with the process.
     runtime.shutdown_background();
     code
+}
+
+/// The `--permit` / `--permit-file` policy, compiled, with its variables.
+fn permit_policy(cli: &Cli) -> Result<Option<policy::Policy>> {
+    let (code, name) = match (&cli.permit, &cli.permit_file) {
+        (Some(code), _) => (code.clone(), "the --permit policy".to_owned()),
+        (None, Some(path)) => {
+            let code = std::fs::read_to_string(path).map_err(|e| {
+                Error::usage(format!(
+                    "--permit-file {}: {e}",
+                    crate::sanitize::clean(&path.display().to_string())
+                ))
+            })?;
+            let name = format!(
+                "the policy in {}",
+                crate::sanitize::clean(&path.display().to_string())
+            );
+            (code, name)
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut vars = Vec::new();
+    for pair in cli.arg.chunks_exact(2) {
+        vars.push((pair[0].clone(), jaq_json::Val::from(pair[1].clone())));
+    }
+    for pair in cli.argjson.chunks_exact(2) {
+        let value = crate::json::jaq::parse(pair[1].as_bytes())
+            .map_err(|e| Error::usage(format!("--argjson {}: {e}", pair[0])))?;
+        vars.push((pair[0].clone(), value));
+    }
+    policy::Policy::compile(&code, vars, name.clone())
+        .map(Some)
+        .map_err(|e| Error::usage(format!("{name}: {e}")))
 }
 
 /// `--verbose`: the command line and the environment claude will see.
