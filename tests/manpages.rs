@@ -307,3 +307,36 @@ fn indented_lines_are_kept_and_prose_is_filled() {
         "Prose\nmore prose\n.nf\n  kept  as is\n\n  still kept\n.fi\n.PP\nAfter.\n"
     );
 }
+
+/// The README says how to install the pages, and every `cargo install` of
+/// ccpipe (README, examples) uses the lock file's crate versions.
+#[test]
+fn readme_installs_locked_and_shows_how_to_install_the_pages() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("install -Dm644 man/*.1 -t ~/.local/share/man/man1/"));
+    assert!(readme.contains("\nman cc-run\n"));
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sh" || e == "yml") {
+            files.push(path);
+        }
+    }
+    let mut installs = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("cargo install") && line.contains("--path") {
+                installs += 1;
+                assert!(
+                    line.contains("cargo install --locked --path"),
+                    "{}:{}: install without --locked: {line}",
+                    path.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(installs >= 3, "only {installs} install lines found");
+}
