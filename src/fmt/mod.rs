@@ -39,7 +39,14 @@ Examples:
   claude -p --output-format stream-json --verbose 'list the files' | cc-fmt
   cc-fmt --style text session.jsonl            # just the assistant's words
   cc-fmt --style summary --json runs/*.jsonl   # one JSON object per result, for CI
-  cc-fmt --no-thinking --max-lines 0 < session.jsonl";
+  cc-fmt --no-thinking --max-lines 0 < session.jsonl
+
+Exit status:
+  0  every line was shown (or the reader of stdout went away)
+  1  a malformed line (invalid UTF-8 or JSON, not an object, longer than
+     --max-line) was reported with its SOURCE:LINE and skipped; the run goes on
+  2  usage error (a bad flag or value, --json with a --style other than
+     summary), or a file that cannot be read";
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

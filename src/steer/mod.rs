@@ -86,8 +86,12 @@ listening after each writer closes. After stdin ends, cc-steer goes on reading t
   nothing read from stdin or the FIFO for --idle-timeout  exit 0
   the reader of stdout goes away (even while idle)        exit 0
   SIGINT / SIGTERM / SIGHUP                               exit 130 / 143 / 129
-Exit status 2: bad usage, the FIFO was refused, or another cc-steer reads it. When cc-steer ends, its stdout \
-closes: claude then finishes its queued work and exits.";
+When cc-steer ends, its stdout closes: claude then finishes its queued work and exits.
+
+Exit status:
+    0  ended by /end, --exit-with-stdin, --idle-timeout or the reader going away
+    2  bad usage, the FIFO was refused, another cc-steer reads it, or an I/O error
+  130  SIGINT (129 SIGHUP, 143 SIGTERM)";
 
 const EXAMPLES: &str = "\
 Examples:
