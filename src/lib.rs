@@ -13,6 +13,7 @@ pub mod lines;
 pub mod output;
 pub mod protocol;
 pub mod sanitize;
+pub mod secrets;
 
 // One module per pipeline stage, in pipeline order.
 pub mod check;

@@ -143,7 +143,7 @@ fn pump_input(
             Ok(None) => return InputEnd::Eof,
             Ok(Some((n, line))) => {
                 if let Err(why) = check_line(line) {
-                    return InputEnd::Invalid(format!("stdin:{n}: {why}"));
+                    return InputEnd::Invalid(super::bad_stdin_line(n, line, &why));
                 }
                 if let Some(end) = sent(input.write_line(line)) {
                     return end;
