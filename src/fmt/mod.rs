@@ -62,7 +62,8 @@ pub enum Style {
     long_about = "Reads the JSON lines of `claude -p --output-format stream-json --verbose` \
 (or cc-run) and shows them for people: a transcript (pretty), the assistant's text alone \
 (text), or one line per result (summary). Text from the input is made terminal-safe: \
-escape sequences and other control characters are shown, never sent to the terminal.",
+escape sequences, other control characters and invisible characters are shown, never sent \
+to the terminal; key-shaped strings are shown as [REDACTED] unless --show-secrets.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -93,6 +94,11 @@ pub struct Cli {
     /// With --style summary: one JSON object per result instead of a line of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL
+    /// passwords) as they are; by default they show as [REDACTED].
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// The renderer of the chosen style.
@@ -134,6 +140,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         _ => cli.width.or_else(terminal_width),
     };
     let mut screen = Screen::new(Theme::new(color), width);
+    screen.show_secrets(cli.show_secrets);
     let mut renderer = match style {
         Style::Pretty => Renderer::Pretty(pretty::Pretty::new(pretty::Options {
             thinking: !cli.no_thinking,
@@ -167,7 +174,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(Flow::Continue)
         },
     )?;
-    renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
+    let mut sink = Sink::new(&mut out, &mut screen);
+    renderer.finish(&mut sink)?;
+    sink.release()?;
     out.flush()?;
     Ok(app::status(bad))
 }
