@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod color;
 pub mod error;
+pub mod interrupt;
 pub mod lines;
 pub mod output;
 pub mod protocol;

@@ -150,6 +150,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Style::Summary => Renderer::Summary(summary::Summary::new(cli.json)),
     };
     let mut bad = false;
+    crate::interrupt::finish_input_on_sigint(&cli.input.files);
     let mut out = output::stdout();
     output::each_line(
         &cli.input.files,
