@@ -20,6 +20,7 @@
 mod child;
 mod classify;
 mod events;
+mod family;
 mod input;
 mod pump;
 mod redact;
@@ -73,8 +74,10 @@ Exit status:
         request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
         terminates the child (TERM, then KILL after --grace). Authentication and \
         billing failures end the run at once instead of waiting out the CLI's retries. \
-        Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
-        when cc-run ends, even when cc-run is killed with SIGKILL.\n\n\
+        Claude and every process it starts end when cc-run ends, even when cc-run is \
+        killed with SIGKILL: they are found by process group, by CCPIPE_RUN_ID in their \
+        environment, by parentage (cc-run is a child subreaper) and, where cgroup v2 is \
+        writable, by a cgroup of the run's own (CCPIPE_NO_CGROUP=1 turns it off).\n\n\
         What cc-run prints itself (its messages, --verbose, claude's forwarded stderr) is \
         terminal-safe and shows no credential; the events on stdout pass unchanged.",
     after_help = EXAMPLES
@@ -142,6 +145,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     };
     if plan.verbose {
         describe(&plan, &redactor);
+        crate::app::warn(
+            "cc-run",
+            format!("tracking the family by {}", group.tracking()),
+        );
     }
     if plan.read_stdin && std::io::stdin().is_terminal() {
         crate::app::warn(
