@@ -12,6 +12,7 @@
 //! fits on a line and otherwise between characters, never inside one; lines
 //! that text continues onto are indented by the current indent.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
@@ -87,29 +88,27 @@ impl<'s, W: Write> Sink<'s, W> {
     /// Untrusted text that may span lines, and may come in pieces (each
     /// piece continues the text of the last call with the same role).
     pub fn text(&mut self, role: Role, s: &str) -> io::Result<()> {
-        let mut all = match self.scr.held.take() {
-            Some(h) if h.role == role => h.text,
+        let all: Cow<'_, str> = match self.scr.held.take() {
+            Some(h) if h.role == role => Cow::Owned(h.text + s),
             held => {
                 self.scr.held = held;
                 self.release()?;
-                String::new()
+                Cow::Borrowed(s)
             }
         };
-        all.push_str(s);
         let mut cut = sanitize::settled_len(&all);
         if self.scr.mask {
             cut = cut.min(secrets::settled_len(&all));
         }
-        let rest = all.split_off(cut);
-        if !rest.is_empty() {
+        if cut < all.len() {
             self.scr.held = Some(Held {
                 role,
-                text: rest,
+                text: all[cut..].to_owned(),
                 indent: self.scr.indent,
                 base: self.scr.base,
             });
         }
-        self.write_text(role, &all, false)
+        self.write_text(role, &all[..cut], false)
     }
 
     /// Untrusted text kept on one line (newlines shown as `⏎`).

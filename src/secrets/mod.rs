@@ -185,12 +185,16 @@ fn may_grow_into_secret(word: &[u8]) -> bool {
         b"AKIA",
         b"AIza",
     ];
-    let boundary = |i: usize| i == 0 || !word[i - 1].is_ascii_alphanumeric();
-    STARTS.iter().any(|p| {
-        (1..=p.len())
-            .any(|k| word.len() >= k && boundary(word.len() - k) && word.ends_with(&p[..k]))
-            || memchr::memmem::find_iter(word, p).any(boundary)
-    })
+    // At each word start: a whole prefix, or the rest of the word is the
+    // beginning of one.
+    (0..word.len())
+        .filter(|&i| i == 0 || !word[i - 1].is_ascii_alphanumeric())
+        .any(|i| {
+            let rest = &word[i..];
+            STARTS
+                .iter()
+                .any(|p| rest.starts_with(p) || p.starts_with(rest))
+        })
 }
 
 /// The values of `Name: value` lines (ANTHROPIC_CUSTOM_HEADERS), and the

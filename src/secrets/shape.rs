@@ -55,8 +55,19 @@ fn is_name(b: u8) -> bool {
 /// (`ANTHROPIC_API_KEY`, `apiKey`, `X-Api-Key`, `CLAUDE_CODE_OAUTH_TOKEN`,
 /// `Authorization`, `PGPASSWORD`). `MAX_OUTPUT_TOKENS` or `PWD` is not.
 pub fn sensitive_name(name: &[u8]) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let has = |w: &[u8]| memchr::memmem::find(&upper, w).is_some();
+    // Called for every `=` and `:` in text: no allocation for usual names.
+    let mut buf = [0u8; 64];
+    let owned;
+    let upper: &[u8] = if name.len() <= buf.len() {
+        let b = &mut buf[..name.len()];
+        b.copy_from_slice(name);
+        b.make_ascii_uppercase();
+        b
+    } else {
+        owned = name.to_ascii_uppercase();
+        &owned
+    };
+    let has = |w: &[u8]| upper.windows(w.len()).any(|x| x == w);
     if has(b"SECRET") || has(b"PASSWORD") || has(b"PASSWD") {
         return true;
     }
