@@ -9,11 +9,13 @@ pub mod app;
 pub mod cli;
 pub mod color;
 pub mod error;
+pub mod interrupt;
 pub mod json;
 pub mod lines;
 pub mod output;
 pub mod protocol;
 pub mod sanitize;
+pub mod secrets;
 
 // One module per pipeline stage, in pipeline order.
 pub mod check;

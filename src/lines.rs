@@ -28,7 +28,9 @@ const GROW_MIN: usize = 256 * 1024;
 /// below it, it is kept (regrowing it for every long line costs more).
 const SHRINK_ABOVE: usize = 64 * 1024 * 1024;
 
-/// Where lines come from, for messages: `stdin` or the file's path.
+/// Where lines come from, for messages: `stdin` or the file's path, made
+/// terminal-safe and kept on one line (a file name may hold an escape
+/// sequence or a newline), so every message that names it is safe.
 #[derive(Debug, Clone)]
 pub struct SourceName(String);
 
@@ -37,10 +39,10 @@ impl SourceName {
         SourceName("stdin".into())
     }
     pub fn path(path: &Path) -> Self {
-        SourceName(path.display().to_string())
+        Self::named(path.display().to_string())
     }
     pub fn named(name: impl Into<String>) -> Self {
-        SourceName(name.into())
+        SourceName(crate::sanitize::one_line(&name.into()).into_owned())
     }
 }
 
@@ -272,9 +274,10 @@ pub fn open(path: &Path) -> Result<Source, Error> {
             reader: Box::new(io::stdin()),
         });
     }
-    let file = File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    let name = SourceName::path(path);
+    let file = File::open(path).map_err(|e| Error::usage(format!("{name}: {e}")))?;
     Ok(Source {
-        name: SourceName::path(path),
+        name,
         reader: Box::new(file),
     })
 }

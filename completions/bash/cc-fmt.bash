@@ -23,7 +23,7 @@ _cc__fmt() {
 
     case "${cmd}" in
         cc__fmt)
-            opts="-h -V --max-line --color --style --no-thinking --max-lines --width --json --help --version"
+            opts="-h -V --max-line --color --style --no-thinking --max-lines --width --json --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -9,5 +9,6 @@ complete -c cc-fmt -l max-lines -d 'Lines of each tool result to show (pretty); 
 complete -c cc-fmt -l width -d 'Wrap at N columns (0: never). Default: the terminal\'s width (COLUMNS overrides it) when stdout is a terminal, else no wrapping' -r
 complete -c cc-fmt -l no-thinking -d 'Hide the model\'s thinking (pretty)'
 complete -c cc-fmt -l json -d 'With --style summary: one JSON object per result instead of a line of text'
+complete -c cc-fmt -l show-secrets -d 'Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL passwords) as they are; by default they show as [REDACTED]'
 complete -c cc-fmt -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cc-fmt -s V -l version -d 'Print version'

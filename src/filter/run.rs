@@ -68,6 +68,9 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         halt: None,
         io_error: None,
     };
+    if !plan.null_input {
+        crate::interrupt::finish_input_on_sigint(&plan.files);
+    }
     let mut out = output::stdout();
     let mut bad_input = false;
     if plan.null_input {

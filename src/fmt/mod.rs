@@ -69,7 +69,8 @@ pub enum Style {
     long_about = "Reads the JSON lines of `claude -p --output-format stream-json --verbose` \
 (or cc-run) and shows them for people: a transcript (pretty), the assistant's text alone \
 (text), or one line per result (summary). Text from the input is made terminal-safe: \
-escape sequences and other control characters are shown, never sent to the terminal.",
+escape sequences, other control characters and invisible characters are shown, never sent \
+to the terminal; key-shaped strings are shown as [REDACTED] unless --show-secrets.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -100,6 +101,11 @@ pub struct Cli {
     /// With --style summary: one JSON object per result instead of a line of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL
+    /// passwords) as they are; by default they show as [REDACTED].
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// The renderer of the chosen style.
@@ -141,6 +147,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         _ => cli.width.or_else(terminal_width),
     };
     let mut screen = Screen::new(Theme::new(color), width);
+    screen.show_secrets(cli.show_secrets);
     let mut renderer = match style {
         Style::Pretty => Renderer::Pretty(pretty::Pretty::new(pretty::Options {
             thinking: !cli.no_thinking,
@@ -150,6 +157,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Style::Summary => Renderer::Summary(summary::Summary::new(cli.json)),
     };
     let mut bad = false;
+    crate::interrupt::finish_input_on_sigint(&cli.input.files);
     let mut out = output::stdout();
     output::each_line(
         &cli.input.files,
@@ -174,7 +182,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(Flow::Continue)
         },
     )?;
-    renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
+    let mut sink = Sink::new(&mut out, &mut screen);
+    renderer.finish(&mut sink)?;
+    sink.release()?;
     out.flush()?;
     Ok(app::status(bad))
 }

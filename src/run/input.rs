@@ -191,9 +191,11 @@ fn pump_input(
                     .ok()
                     .and_then(|o| o.str("type"))
                     .map(|t| t.into_owned()),
-                Err(why) => return InputEnd::Invalid(format!("stdin:{n}: {why}")),
+                Err(why) => return InputEnd::Invalid(super::bad_stdin_line(n, line, &why)),
             },
-            Err(why) => return InputEnd::Invalid(format!("stdin:{n}: {why}")),
+            Err(why) => {
+                return InputEnd::Invalid(super::bad_stdin_line(n, line, &why.to_string()));
+            }
         };
         let written = match kind.as_deref() {
             Some("control_response") => match answer(line, channel) {

@@ -8,7 +8,10 @@
 //! the last `result` (events.rs finds the events that matter, classify.rs
 //! judges them) and every non-zero status comes with one line on stderr
 //! naming the cause; credentials never appear in what cc-run itself prints
-//! (redact.rs).
+//! (its stderr lines, the child's forwarded stderr, `--verbose`: redact.rs,
+//! [`crate::secrets`]), and the child's stderr reaches the terminal
+//! sanitised. Events on stdout are the child's data: a key that a tool
+//! printed passes through them unchanged (cc-fmt masks it for people).
 //!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
@@ -18,6 +21,7 @@ mod child;
 mod classify;
 mod control;
 mod events;
+mod family;
 mod input;
 mod policy;
 mod pump;
@@ -36,6 +40,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::lines::parse_size;
+use crate::secrets::{self, Redactor};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -72,8 +77,12 @@ Exit status:
         request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
         terminates the child (TERM, then KILL after --grace). Authentication and \
         billing failures end the run at once instead of waiting out the CLI's retries. \
-        Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
-        when cc-run ends, even when cc-run is killed with SIGKILL.",
+        Claude and every process it starts end when cc-run ends, even when cc-run is \
+        killed with SIGKILL: they are found by process group, by CCPIPE_RUN_ID in their \
+        environment, by parentage (cc-run is a child subreaper) and, where cgroup v2 is \
+        writable, by a cgroup of the run's own (CCPIPE_NO_CGROUP=1 turns it off).\n\n\
+        What cc-run prints itself (its messages, --verbose, claude's forwarded stderr) is \
+        terminal-safe and shows no credential; the events on stdout pass unchanged.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -166,7 +175,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     if (cli.ask || policy.is_some()) && !prompt_tool {
         claude_args.extend(["--permission-prompt-tool".into(), "stdio".into()]);
     }
-    let redactor = redact::Redactor::from_env();
+    let redactor = Redactor::from_env();
     let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
     let plan = session::Plan {
@@ -186,6 +195,18 @@ pub fn run(cli: Cli) -> Result<i32> {
     };
     if plan.verbose {
         describe(&plan, &redactor);
+        crate::app::warn(
+            "cc-run",
+            format!("tracking the family by {}", group.tracking()),
+        );
+    }
+    if plan.read_stdin && std::io::stdin().is_terminal() {
+        crate::app::warn(
+            "cc-run",
+            "reading stream-json messages from the terminal, one per line (Ctrl-D ends \
+             the input); for plain text use `cc-prompt \"…\" | cc-run` or `--prompt \"…\"`, \
+             and `< /dev/null` to send nothing",
+        );
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -231,11 +252,25 @@ fn permit_policy(cli: &Cli) -> Result<Option<policy::Policy>> {
         .map_err(|e| Error::usage(format!("{name}: {e}")))
 }
 
-/// `--verbose`: the command line and the environment claude will see.
-fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
+/// `--verbose`: the command line and the environment claude will see, with
+/// every credential hidden: the values of credential variables, header
+/// values, URL passwords, and among CLAUDE_ARGS secrets by shape and the
+/// value after a credential flag (`--api-key VALUE`).
+fn describe(plan: &session::Plan, redactor: &Redactor) {
     let mut words = vec![quote(&plan.program.to_string_lossy())];
     words.extend(child::FIXED_ARGS.iter().map(|a| a.to_string()));
-    words.extend(plan.args.iter().map(|a| quote(&a.to_string_lossy())));
+    let mut hide_next = false;
+    for arg in &plan.args {
+        let arg = arg.to_string_lossy();
+        if std::mem::take(&mut hide_next) {
+            words.push(secrets::MARK.into());
+            continue;
+        }
+        hide_next = arg.starts_with("--")
+            && !arg.contains('=')
+            && secrets::sensitive_name(arg.trim_start_matches('-').as_bytes());
+        words.push(quote(&redactor.text(&arg)));
+    }
     let line = format!("running ({}): {}", plan.origin, words.join(" "));
     crate::app::warn("cc-run", redactor.text(&line));
     let mut vars: Vec<String> = std::env::vars_os()
@@ -245,10 +280,12 @@ fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
                 .iter()
                 .any(|p| name.starts_with(p))
                 .then(|| {
-                    if redact::is_sensitive(&name) {
-                        format!("{name}=[REDACTED]")
+                    let value = value.to_string_lossy();
+                    if secrets::sensitive_name(name.as_bytes()) {
+                        format!("{name}={}", secrets::MARK)
+                    } else if name.ends_with("HEADERS") {
+                        format!("{name}={}", header_names(&value))
                     } else {
-                        let value = value.to_string_lossy().into_owned();
                         format!("{name}={}", redactor.text(&value))
                     }
                 })
@@ -262,6 +299,35 @@ fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
     };
     let env = crate::sanitize::one_line(&env).into_owned();
     crate::app::warn("cc-run", format!("environment: {env}"));
+}
+
+/// `Name: value` lines with every value hidden.
+fn header_names(headers: &str) -> String {
+    headers
+        .lines()
+        .map(|l| match l.split_once(':') {
+            Some((name, _)) => format!("{name}: {}", secrets::MARK),
+            None => secrets::MARK.into(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What cc-run reads on stdin, and how to give it text or nothing instead.
+const STDIN_HINT: &str = "cc-run expects one JSON message per line, as cc-prompt writes \
+    them; for plain text use `cc-prompt \"…\" | cc-run` or `cc-run --prompt \"…\"`, \
+    and give cc-run `< /dev/null` when its stdin is not for it (in a `while read` loop)";
+
+/// The report of a stdin line that must not reach claude, `stdin:N: why`;
+/// for a line that is not JSON at all (plain text typed or piped in, a
+/// `while read` loop's input) it says what cc-run expects instead.
+/// Called by input.rs.
+pub(crate) fn bad_stdin_line(n: u64, line: &[u8], why: &str) -> String {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok() {
+        format!("stdin:{n}: {why}")
+    } else {
+        format!("stdin:{n}: {why} ({STDIN_HINT})")
+    }
 }
 
 /// `word` as a shell would need it, for display only.

@@ -172,7 +172,8 @@ fn stray(shared: &Shared, n: u64, line: &[u8], why: &str) {
     );
 }
 
-/// Forwards the child's stderr to ours, redacted, and keeps its tail.
+/// Forwards the child's stderr to ours, redacted and sanitised, and keeps
+/// its tail.
 pub fn spawn_stderr(src: File, shared: Arc<Shared>, tx: UnboundedSender<Report>) {
     thread::spawn(move || {
         let mut err = BufWriter::new(io::stderr());
@@ -185,7 +186,10 @@ pub fn spawn_stderr(src: File, shared: Arc<Shared>, tx: UnboundedSender<Report>)
             }) {
                 Ok(None) | Err(LineError::Io(_)) => break,
                 Ok(Some((_, line))) => {
-                    let _ = err.write_all(&shared.redactor.bytes(line));
+                    // Redacted, then made terminal-safe (tabs kept); one
+                    // line in, one line out.
+                    let text = String::from_utf8_lossy(line);
+                    let _ = err.write_all(sanitize::clean(&shared.redactor.text(&text)).as_bytes());
                     let _ = err.write_all(b"\n");
                     shared.remember(line);
                 }
