@@ -84,6 +84,15 @@ impl Channel {
         g.idle_at = (state == State::Idle).then_some(g.sent);
     }
 
+    /// A `can_use_tool` request (its `request` object) arrived: numbered
+    /// and put on the waiting list before the event goes downstream, so an
+    /// answer can never arrive before its request is known.
+    pub fn register_request(&self, id: &str, request: &crate::json::Object<'_>) -> u64 {
+        let tool = request.str("tool_name").unwrap_or_default();
+        let input = request.get("input").map_or("{}", |v| v.raw());
+        self.register(id, &tool, input)
+    }
+
     /// A permission request arrived: its number.
     pub fn register(&self, id: &str, tool: &str, input: &str) -> u64 {
         let mut g = self.lock();
@@ -103,6 +112,11 @@ impl Channel {
         if let Some(p) = self.lock().pending.iter_mut().find(|p| p.id == id) {
             p.deadline = Some(deadline);
         }
+    }
+
+    /// Request `id` if it waits (not taken off the list).
+    pub fn get(&self, id: &str) -> Option<Pending> {
+        self.lock().pending.iter().find(|p| p.id == id).cloned()
     }
 
     /// Takes request `id` off the waiting list (answered or withdrawn).

@@ -133,6 +133,17 @@ pub fn inspect(event: &Object<'_>) -> Option<Notable> {
     }
 }
 
+/// False for the control frames and keep-alives, which are not the
+/// session's own output.
+pub fn is_session_event(event: &Object<'_>) -> bool {
+    event.get("type").is_some_and(|t| {
+        !t.is_str("control_response")
+            && !t.is_str("control_request")
+            && !t.is_str("control_cancel_request")
+            && !t.is_str("keep_alive")
+    })
+}
+
 fn result(event: &Object<'_>) -> ResultInfo {
     let text = match event.get("result").and_then(|v| v.as_str_prefix(TEXT_MAX)) {
         Some((s, _)) => s.into_owned(),

@@ -120,7 +120,24 @@ fn pump_output(
             Ok(Some((n, line))) => {
                 // Only a valid event line reaches stdout.
                 let event = match json.read(line).and_then(|doc| doc.object()) {
-                    Ok(obj) => events::inspect(&obj),
+                    Ok(obj) => {
+                        let event = events::inspect(&obj);
+                        // The first event of the session itself (not an answer
+                        // to a request of the host) tells whether the child
+                        // sends session states.
+                        if first && events::is_session_event(&obj) {
+                            first = false;
+                            channel.first_event(matches!(event, Some(Notable::State(_))));
+                            let _ = tx.send(Report::FirstEvent);
+                        }
+                        if let Some(Notable::Request { id, subtype, .. }) = &event
+                            && subtype == "can_use_tool"
+                            && let Some(request) = obj.object("request")
+                        {
+                            channel.register_request(id, &request);
+                        }
+                        event
+                    }
                     Err(why) => {
                         stray(shared, n, line, &why.to_string());
                         continue;
@@ -128,11 +145,6 @@ fn pump_output(
                 };
                 out.write_all(line)?;
                 out.write_all(b"\n")?;
-                if first {
-                    first = false;
-                    channel.first_event(matches!(event, Some(Notable::State(_))));
-                    let _ = tx.send(Report::FirstEvent);
-                }
                 if let Some(event) = event {
                     if event.urgent() {
                         out.flush()?;

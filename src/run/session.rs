@@ -332,16 +332,11 @@ impl Run {
     /// A permission prompt: numbered, then decided by the policy, left to
     /// a person, or denied when nobody can answer.
     fn permission(&mut self, id: &str, body: &str) {
-        let mut reader = crate::json::Reader::default();
-        let (tool, input) = match reader.read(body.as_bytes()).and_then(|d| d.object()) {
-            Ok(req) => (
-                req.str("tool_name").unwrap_or_default().into_owned(),
-                req.get("input")
-                    .map_or_else(|| "{}".to_owned(), |v| v.raw().to_owned()),
-            ),
-            Err(_) => (String::new(), "{}".to_owned()),
+        // The output pump registered it; a person may have answered already.
+        let Some(waiting) = self.channel.get(id) else {
+            return;
         };
-        let n = self.channel.register(id, &tool, &input);
+        let (n, tool, input) = (waiting.n, waiting.tool, waiting.input);
         let decision = match &self.plan.policy {
             None => Decision::Ask,
             Some(policy) => policy.decide(body).unwrap_or_else(|(deny, why)| {
