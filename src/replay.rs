@@ -4,6 +4,9 @@
 //! Promises: every line of the recording comes out unchanged, in order, each
 //! followed by `\n` and flushed before the next pause (line endings are
 //! normalised to `\n` and blank lines dropped, as every stage reads them);
+//! a line that is not JSON by the rules every stage shares ([`crate::json`])
+//! is reported as cc-check would report it, not replayed, and makes the exit
+//! status 1;
 //! `--demo` plays a real capture embedded in the binary, so a first pipeline
 //! works with nothing else installed.
 
@@ -164,11 +167,11 @@ impl Pacer {
 
     /// Waits before emitting `line`, flushing `out` first so the previous
     /// event is seen while we wait.
-    fn wait(&mut self, line: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    fn wait(&mut self, recorded: Option<i64>, out: &mut impl Write) -> std::io::Result<()> {
         let first = std::mem::replace(&mut self.first, false);
         let mut pause = if first { Duration::ZERO } else { self.step };
         if let Some(speed) = self.speed
-            && let Some(t) = recorded_time(line)
+            && let Some(t) = recorded
         {
             match self.anchor {
                 Some((t0, w0)) if t > t0 => {
@@ -190,14 +193,9 @@ impl Pacer {
 }
 
 /// The event's `"timestamp"` (RFC 3339) in milliseconds, when it has one.
-fn recorded_time(line: &[u8]) -> Option<i64> {
-    #[derive(serde::Deserialize)]
-    struct Stamp<'a> {
-        #[serde(borrow)]
-        timestamp: Option<&'a str>,
-    }
-    let stamp: Stamp = serde_json::from_slice(line).ok()?;
-    let t = humantime::parse_rfc3339_weak(stamp.timestamp?).ok()?;
+fn recorded_time(doc: &crate::json::Doc<'_>) -> Option<i64> {
+    let stamp = doc.object().ok()?.str("timestamp")?;
+    let t = humantime::parse_rfc3339_weak(&stamp).ok()?;
     let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
     i64::try_from(ms).ok()
 }
@@ -205,11 +203,21 @@ fn recorded_time(line: &[u8]) -> Option<i64> {
 pub fn run(cli: Cli) -> Result<i32> {
     let mut out = output::stdout();
     let mut pacer = Pacer::new(&cli);
-    let mut too_long = false;
+    let mut bad = false;
+    let mut reader = crate::json::Reader::default();
     let mut emit = |item: Item<'_>, at: &dyn std::fmt::Display, out: &mut output::Out| {
         match item {
             Item::Line(line) => {
-                pacer.wait(line, out)?;
+                let recorded = match reader.read(line).and_then(|doc| doc.object().map(|_| doc)) {
+                    Ok(doc) => recorded_time(&doc),
+                    Err(err) => {
+                        out.flush()?;
+                        crate::app::warn("cc-replay", format!("{at}: {err}; not replayed"));
+                        bad = true;
+                        return Ok(Flow::Continue);
+                    }
+                };
+                pacer.wait(recorded, out)?;
                 out.write_all(line)?;
                 out.write_all(b"\n")?;
                 if !pacer.step.is_zero() || pacer.speed.is_some() {
@@ -218,7 +226,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Item::TooLong(err) => {
                 crate::app::warn("cc-replay", format!("{at}: {err}"));
-                too_long = true;
+                bad = true;
             }
         }
         Ok::<Flow, Error>(Flow::Continue)
@@ -248,5 +256,5 @@ pub fn run(cli: Cli) -> Result<i32> {
             |at, item, out| emit(item, &at, out),
         )?;
     }
-    Ok(if too_long { exit::FAILURE } else { exit::OK })
+    Ok(if bad { exit::FAILURE } else { exit::OK })
 }
