@@ -19,17 +19,52 @@ fn is_tool_use(event: &Value) -> bool {
             .is_some_and(|c| c.iter().any(|b| b["type"] == "tool_use"))
 }
 
+/// The CLI in use is the one asked for: the pin, or `$CCPIPE_CLAUDE_VERSION`.
 #[test]
-fn claude_version_is_pinned() {
+fn claude_version_is_the_requested_one() {
+    let want = support::claude::requested().expect("a valid version request");
+    if std::env::var_os(support::claude::VERSION_VAR).is_none() {
+        assert_eq!(want.to_string(), support::claude::PINNED);
+    }
     let out = std::process::Command::new(support::claude())
         .arg("--version")
         .output()
         .expect("run claude --version");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("2.1.197 "),
-        "claude --version printed {text:?}"
+        text.starts_with(&format!("{want} ")),
+        "claude --version printed {text:?}, expected {want}"
     );
+    assert_eq!(support::claude::version(), want);
+}
+
+#[test]
+fn versions_parse_and_order() {
+    use support::claude::Version;
+    assert_eq!(Version::parse("2.1.332"), Some(Version::new(2, 1, 332)));
+    assert_eq!(Version::parse(" 2.1.197\n"), Some(Version::new(2, 1, 197)));
+    for bad in ["", "2.1", "2.1.x", "2.1.3.4", "v2.1.3", "2..1", "../2.1.3"] {
+        assert_eq!(Version::parse(bad), None, "{bad:?}");
+    }
+    assert!(Version::new(2, 1, 332) > Version::new(2, 1, 197));
+    assert!(Version::new(2, 2, 0) > Version::new(2, 1, 999));
+    assert_eq!(Version::new(2, 1, 332).to_string(), "2.1.332");
+}
+
+/// The agent SDK's types (the protocol's source of truth) can be provisioned.
+#[test]
+fn agent_sdk_types_are_provisioned() {
+    let dts = support::sdk::sdk_dts();
+    let text = std::fs::read_to_string(&dts).unwrap_or_else(|e| panic!("{}: {e}", dts.display()));
+    assert!(
+        text.contains("export declare type SDKMessage ="),
+        "{} has no SDKMessage union",
+        dts.display()
+    );
+    let manifest = dts.with_file_name("package.json");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).expect("package.json")).unwrap();
+    assert_eq!(manifest["version"], support::sdk::SDK_VERSION);
 }
 
 #[test]
@@ -47,7 +82,10 @@ fn text_turn_ends_with_a_successful_result() {
         (init["type"].as_str(), init["subtype"].as_str()),
         (Some("system"), Some("init"))
     );
-    assert_eq!(init["claude_code_version"], "2.1.197");
+    assert_eq!(
+        init["claude_code_version"],
+        support::claude::version().to_string()
+    );
     let status = cli.finish(STEP);
     assert!(status.success(), "exit {status:?}\n{}", cli.transcript());
     assert!(

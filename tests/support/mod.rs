@@ -1,9 +1,16 @@
-//! Test harness for running the REAL Claude Code CLI (pinned at
-//! [`claude::VERSION`]) against a scripted stand-in for the Messages API.
-//! Use it from any test file with `mod support;`.
+//! Test harness for running the REAL Claude Code CLI against a scripted
+//! stand-in for the Messages API. Use it from any test file with `mod support;`.
 //!
-//! - [`claude()`]: path of the pinned CLI (`$CCPIPE_CLAUDE`, else an npm
-//!   install into `<target>/claude-code-<VERSION>/`, made once under a lock).
+//! - [`claude()`]: path of the CLI. Pinned at [`claude::PINNED`] (2.1.332);
+//!   `CCPIPE_CLAUDE_VERSION=2.1.197` (the compatibility pass, [`claude::OLDEST`])
+//!   or `=latest` (asks `npm view`) selects another; `$CCPIPE_CLAUDE` names a
+//!   binary, which must be the selected version. Otherwise an npm install into
+//!   `<target>/claude-code-<version>/`, made once under a lock.
+//!   [`claude::version()`] says which version runs, for facts that differ
+//!   between versions (`claude::at_least(2, 1, 332)`).
+//! - [`sdk::sdk_dts()`]: `sdk.d.ts` of `@anthropic-ai/claude-agent-sdk`
+//!   [`sdk::SDK_VERSION`] (0.3.335), fetched with `npm pack` into
+//!   `<target>/claude-agent-sdk-<V>/`, once, under a lock.
 //! - [`MockApi::start()`]: the stand-in on 127.0.0.1:<free port>; records every
 //!   request ([`MockApi::requests`], [`MockApi::turns`], [`MockApi::wait_for`]);
 //!   [`MockApi::fail_with`]`(Some(401))` answers every `/v1/messages` with that error,
@@ -37,8 +44,10 @@
 
 pub mod api;
 pub mod claude;
+pub mod npm;
 pub mod sandbox;
 pub mod script;
+pub mod sdk;
 pub mod session;
 
 #[allow(unused_imports)]
