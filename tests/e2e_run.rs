@@ -237,12 +237,13 @@ fn a_missing_cli_exits_127() {
     assert!(text(&out.stderr).contains("no-such-claude (from CCPIPE_CLAUDE): not found"));
 }
 
-/// cc-run with Bash allowed, its Bash tool running `sleep SECS`.
+/// cc-run with Bash allowed, its Bash tool running `sleep SECS` (after
+/// `true;`: 2.1.332 refuses a command that starts with a long sleep).
 fn session_in_tool(sandbox: &Sandbox, secs: &str, extra: &[&str]) -> Session {
     let mut cmd = sandbox.ccpipe("cc-run");
     cmd.args(extra).args(["--", "--allowedTools", "Bash"]);
     let mut run = Session::spawn(cmd);
-    run.say(&format!("bash: sleep {secs}"));
+    run.say(&format!("bash: true; sleep {secs}"));
     run.wait_for("Bash tool_use", STEP, is_tool_use);
     wait_for_sleep(sandbox, secs);
     run
@@ -295,7 +296,7 @@ fn sigint_after_the_input_ended_still_stops_the_turn_cleanly() {
     let mut cmd = sandbox.ccpipe("cc-run");
     cmd.args(["--verbose", "--", "--allowedTools", "Bash"]);
     let mut run = Session::spawn(cmd);
-    run.say("bash: sleep 3523");
+    run.say("bash: true; sleep 3523");
     run.close_stdin();
     run.wait_for("Bash tool_use", STEP, is_tool_use);
     wait_for_sleep(&sandbox, "3523");
@@ -356,7 +357,7 @@ fn a_closed_downstream_ends_the_session_and_its_tools() {
     // Literally `| head -1`: quick, quiet, nothing left.
     let out = run_shell(
         &sandbox,
-        "cc-prompt 'bash: sleep 3521' | cc-run -- --allowedTools Bash | head -1",
+        "cc-prompt 'bash: true; sleep 3521' | cc-run -- --allowedTools Bash | head -1",
     );
     assert_eq!(events(&out.stdout).len(), 1);
     assert_eq!(text(&out.stderr), "");
@@ -365,7 +366,7 @@ fn a_closed_downstream_ends_the_session_and_its_tools() {
     let mut cmd = sandbox.ccpipe("cc-run");
     cmd.args([
         "--prompt",
-        "bash: sleep 3522",
+        "bash: true; sleep 3522",
         "--",
         "--allowedTools",
         "Bash",

@@ -51,7 +51,7 @@ fn filter_recipes_answer_their_questions() {
         "Let me look first.",
         "/etc/hostname",
         "\"Bash\"",
-        "0.00096999",
+        "0.000596",
         "printf 'a\\tb\\n'; echo done",
         "\"stream_event\":",
     ] {

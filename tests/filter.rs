@@ -98,7 +98,7 @@ parity! {
     jq_type: [".type"];
     jq_select_assistant: [r#"select(.type=="assistant")"#];
     jq_assistant_text_raw: ["-r", r#"select(.type=="assistant") | .message.content[] | select(.type=="text") | .text"#];
-    jq_tool_names: [".message.content[]?.name"];
+    jq_tool_names: [".message | objects | .content[]?.name"];
     jq_projection: ["{type, subtype, session_id}"];
     jq_result_cost: [r#"select(.type=="result") | {cost: .total_cost_usd, turns: .num_turns}"#];
     jq_usage_or_empty: [".usage // empty"];
