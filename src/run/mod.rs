@@ -69,10 +69,12 @@ Exit status:
     about = "Run the Claude Code CLI headless: stream-json messages in, events out",
     long_about = "Run the Claude Code CLI headless: stream-json messages in, events out.\n\n\
         Starts `claude -p --input-format stream-json --output-format stream-json --verbose \
-        --replay-user-messages` followed by CLAUDE_ARGS (given after `--`, passed verbatim). \
-        Each stdin line must be a JSON input message (as cc-prompt writes); each child event \
-        is written to stdout as it arrives. The child keeps running until stdin ends and its \
-        queued work is done.\n\n\
+        --replay-user-messages --include-partial-messages` (the last unless --no-partial) \
+        followed by CLAUDE_ARGS (given after `--`, passed verbatim). Each stdin line must \
+        be a JSON input message (as cc-prompt writes); each valid child event is written to \
+        stdout as it arrives, byte for byte. When stdin ends, claude's input stays open until \
+        the session is idle and no request of claude waits for an answer (a permission \
+        prompt decided by --permit, say); then it closes and claude exits.\n\n\
         The first Ctrl-C interrupts the running turn and ends the input (an interrupt \
         request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
         terminates the child (TERM, then KILL after --grace). Authentication and \
@@ -150,6 +152,12 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub ask_timeout: Option<Duration>,
 
+    /// Do not ask claude for partial messages. By default cc-run passes
+    /// `--include-partial-messages`, so text streams to cc-fmt as the model
+    /// writes it.
+    #[arg(long)]
+    pub no_partial: bool,
+
     /// Exit 6 when the session denied any tool call (the result's
     /// permission_denials), with one line naming the tools.
     #[arg(long)]
@@ -174,6 +182,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     let prompt_tool = claude_args.iter().any(|a| a == "--permission-prompt-tool");
     if (cli.ask || policy.is_some()) && !prompt_tool {
         claude_args.extend(["--permission-prompt-tool".into(), "stdio".into()]);
+    }
+    let partial = "--include-partial-messages";
+    if !cli.no_partial && !claude_args.iter().any(|a| a == partial) {
+        claude_args.insert(0, partial.into());
     }
     let redactor = Redactor::from_env();
     let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
