@@ -119,9 +119,30 @@ impl<R: Read> LineReader<R> {
         self.line_no
     }
 
-    /// True when a whole line is already buffered, so the next call will not read.
+    /// True when the next call will return without reading: a whole line
+    /// that is not blank (or one over the cap) is already buffered.
     pub fn has_buffered_line(&self) -> bool {
-        memchr::memchr(b'\n', &self.buf[self.scanned..self.end]).is_some()
+        let mut from = self.start;
+        let mut discarding = self.discarding;
+        let mut first = self.at_start;
+        while let Some(i) = memchr::memchr(b'\n', &self.buf[from..self.end]) {
+            let raw = &self.buf[from..from + i];
+            from += i + 1;
+            if std::mem::take(&mut discarding) {
+                continue;
+            }
+            if content_len(raw) > self.max {
+                return true;
+            }
+            let mut line = raw;
+            if std::mem::take(&mut first) {
+                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            }
+            if !is_blank(line) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The next non-blank line without its terminator, and its line number.
@@ -131,7 +152,12 @@ impl<R: Read> LineReader<R> {
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Option<(u64, &[u8])>, LineError> {
         loop {
-            let Some((from, to)) = self.next_raw(idle)? else {
+            let next = self.next_raw(idle);
+            if let Err(LineError::TooLong { .. }) = next {
+                // A BOM can only start the first line, skipped or not.
+                self.at_start = false;
+            }
+            let Some((from, to)) = next? else {
                 return Ok(None);
             };
             let mut line = &self.buf[from..to];
@@ -139,10 +165,10 @@ impl<R: Read> LineReader<R> {
                 self.at_start = false;
                 line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
             }
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            if is_blank(line) {
                 continue;
             }
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
             // Re-borrow to tie the slice to `self` for the caller.
             let off = line.as_ptr() as usize - self.buf.as_ptr() as usize;
             let len = line.len();
@@ -241,6 +267,11 @@ impl<R: Read> LineReader<R> {
             self.buf.resize(new_len, 0);
         }
     }
+}
+
+/// A line of spaces, tabs and `\r` only (or none), which is skipped.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 /// The length `--max-line` counts: a line's bytes without a final `\r`,
@@ -382,6 +413,38 @@ mod tests {
             Some((1, &b"abcd"[..]))
         );
         assert_eq!(r.next_line(&mut || Ok(())).unwrap(), Some((2, &b"ok"[..])));
+    }
+
+    #[test]
+    fn a_bom_is_dropped_only_at_the_start_of_the_source() {
+        // Found by tests/fuzz.rs: after an over-long first line, the BOM of
+        // the second line was dropped as if it started the source.
+        let got = all(b"0123456789\n\xEF\xBB\xBF{}\n", 6);
+        assert!(got[0].as_ref().unwrap_err().contains("longer than 6 bytes"));
+        assert_eq!(got[1], Ok((2, b"\xEF\xBB\xBF{}".to_vec())));
+        // The same when the over-long line is seen before its end.
+        let slow = Chunks(vec![b"0123456789".to_vec(), b"\n\xEF\xBB\xBF{}\n".to_vec()]);
+        let mut r = LineReader::with_max(slow, 6);
+        assert!(r.next_line(&mut || Ok(())).is_err());
+        assert_eq!(
+            r.next_line(&mut || Ok(())).unwrap(),
+            Some((2, &b"\xEF\xBB\xBF{}"[..]))
+        );
+    }
+
+    #[test]
+    fn has_buffered_line_means_the_next_call_does_not_read() {
+        // Found by tests/fuzz.rs: a buffered blank line made it true, and the
+        // next call, skipping the blank line, read.
+        let mut r = LineReader::new(Chunks(vec![b"a\n \r\n\n".to_vec(), b"b\n".to_vec()]));
+        assert_eq!(r.next_line(&mut || Ok(())).unwrap(), Some((1, &b"a"[..])));
+        assert!(!r.has_buffered_line(), "only blank lines are buffered");
+        // A whole line behind a blank one: no read (the idle hook would panic).
+        let mut r = LineReader::new(Chunks(vec![b"a\n\nb\n".to_vec()]));
+        r.next_line(&mut || Ok(())).unwrap();
+        assert!(r.has_buffered_line());
+        let next = r.next_line(&mut || panic!("the reader read"));
+        assert_eq!(next.unwrap(), Some((3, &b"b"[..])));
     }
 
     /// A reader that hands out its chunks one read at a time.
