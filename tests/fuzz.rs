@@ -1,0 +1,670 @@
+//! Fuzzing, bounded in time (issue 8): lines made up and mutated from the
+//! recorded fixtures (tests/fuzzing/gen.rs) against the line reader, the
+//! JSON reader, the validator, and the real binaries.
+//!
+//! Each test runs a few seconds by default; `CCPIPE_FUZZ_SECONDS=600 cargo
+//! test --release --test fuzz -- --nocapture` runs longer and prints how
+//! many cases ran. A failure names its seed and case and saves the input
+//! (tests/fuzzing/mod.rs says how to replay it).
+//!
+//! Invariants:
+//! - the line reader never panics and loses or invents no byte: what it
+//!   returns is the input split on `\n`, minus what its documentation says
+//!   it drops (a final `\r`, a BOM at the start, blank lines), whatever the
+//!   sizes of the reads;
+//! - the JSON reader never panics and gives serde_json's verdict wherever
+//!   their rules agree; a valid line reads back, through the lazy API and as
+//!   cc-filter's jaq value, equal to serde_json's value;
+//! - the validator never panics; a line it accepts is a JSON object by the
+//!   reader, and its verdict depends neither on key order nor on whitespace;
+//! - cc-fmt in every style, cc-check, cc-filter and cc-replay never panic,
+//!   print no raw control character, and report every malformed line.
+
+mod common;
+mod fuzzing;
+
+use std::io::{self, Read};
+
+use ccpipe::json::{self, Reader, Reason};
+use ccpipe::lines::{LineError, LineReader};
+use ccpipe::protocol::validate::{Checker, Verdict, check_input_line, check_output};
+use fuzzing::generate::{Corpus, Gen, J};
+use fuzzing::oracle::{self, Serde};
+use fuzzing::{Case, Run};
+
+/// A source that hands out its bytes in reads of random sizes, and is
+/// sometimes interrupted.
+struct Chunks<'a> {
+    data: &'a [u8],
+    rng: fastrand::Rng,
+    max_read: usize,
+}
+
+impl Read for Chunks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.data.is_empty() {
+            return Ok(0);
+        }
+        assert!(
+            !buf.is_empty(),
+            "the line reader asked for a read into no room"
+        );
+        if self.rng.u8(..50) == 0 {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let n = self
+            .rng
+            .usize(1..=self.max_read)
+            .min(buf.len())
+            .min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn line_reader_loses_and_invents_nothing() {
+    let corpus = Corpus::load();
+    Run::new("line_reader_loses_and_invents_nothing", 5.0, 200).each(|case| {
+        let mut g = Gen::new(&corpus, case.seed);
+        g.giant = 200_000;
+        let count = g.rng.usize(1..30);
+        let mut input = g.stream(count, 1 << 20);
+        if g.rng.u8(..40) == 0 {
+            // A line longer than the reader's first buffer.
+            let n = g.rng.usize(200_000..1_500_000);
+            let pos = g.rng.usize(..=input.len());
+            let unit: &[u8] = [&b"x"[..], b"ab\r", b" "][g.rng.usize(..3)];
+            input.splice(pos..pos, unit.iter().copied().cycle().take(n));
+        }
+        case.input = input.clone();
+        let max = match g.rng.u8(..4) {
+            0 => g.rng.usize(1..300),
+            1 => g.rng.usize(1..70_000),
+            _ => ccpipe::lines::DEFAULT_MAX_LINE,
+        };
+        // Byte-by-byte reads only for small inputs: they cost a call each.
+        let sizes = [4096, 1 << 20, usize::MAX, 1, 3];
+        let max_read = sizes[g.rng.usize(..if input.len() < 100_000 { 5 } else { 3 })];
+        let want = oracle::expected_lines(&input, max);
+        let src = Chunks {
+            data: &input,
+            rng: fastrand::Rng::with_seed(g.rng.u64(..)),
+            max_read,
+        };
+        let mut reader = LineReader::with_max(src, max);
+        let mut got = vec![];
+        loop {
+            let buffered = reader.has_buffered_line();
+            let mut reads = 0;
+            let next = reader.next_line(&mut || {
+                reads += 1;
+                Ok(())
+            });
+            match next {
+                Ok(Some((n, line))) => {
+                    let line = line.to_vec();
+                    if buffered && reads > 0 {
+                        return Err(format!(
+                            "has_buffered_line() was true, yet line {n} needed a read"
+                        ));
+                    }
+                    if reader.line_number() != n {
+                        return Err(format!("line_number() {} for line {n}", reader.line_number()));
+                    }
+                    got.push(Ok((n, line)));
+                }
+                Ok(None) => break,
+                Err(LineError::TooLong { line, .. }) => got.push(Err(line)),
+                Err(e) => return Err(format!("unexpected error: {e}")),
+            }
+            if got.len() > want.len() + 1 {
+                break;
+            }
+        }
+        if got != want {
+            let at = got.iter().zip(&want).position(|(a, b)| a != b).unwrap_or(got.len().min(want.len()));
+            return Err(format!(
+                "max {max}, reads of up to {max_read}: {} results, {} expected; first difference at \
+                 result {at}:\n  got  {}\n  want {}",
+                got.len(),
+                want.len(),
+                show(got.get(at)),
+                show(want.get(at))
+            ));
+        }
+        Ok(())
+    });
+}
+
+fn show(r: Option<&Result<(u64, Vec<u8>), u64>>) -> String {
+    match r {
+        None => "nothing".into(),
+        Some(Err(n)) => format!("line {n} too long"),
+        Some(Ok((n, l))) => format!("line {n}: {}", oracle::excerpt(l, 0, 120)),
+    }
+}
+
+/// What a read gave, comparable between readers.
+fn verdict(r: &mut Reader, line: &[u8]) -> Result<(usize, bool), json::JsonError> {
+    r.read(line).map(|d| (d.root().raw().len(), d.is_compact()))
+}
+
+#[test]
+fn json_reader_agrees_with_serde_json() {
+    let corpus = Corpus::load();
+    let mut long_lived = Reader::default();
+    let run = Run::new("json_reader_agrees_with_serde_json", 6.0, 200);
+    let (mut valid, mut compared) = (0u64, 0u64);
+    run.each(|case| {
+        let mut g = Gen::new(&corpus, case.seed);
+        g.giant = 100_000;
+        let line = g.line();
+        case.input = line.clone();
+        json_case(&line, &mut long_lived, &mut valid, &mut compared)
+    });
+    eprintln!("  {valid} valid lines, {compared} compared value by value with serde_json");
+}
+
+fn json_case(
+    line: &[u8],
+    long_lived: &mut Reader,
+    valid: &mut u64,
+    compared: &mut u64,
+) -> Result<(), String> {
+    let mut reader = Reader::default();
+    let ours = verdict(&mut reader, line);
+    if verdict(long_lived, line) != ours {
+        return Err("a reused Reader gives another verdict than a fresh one".into());
+    }
+    let jaq = json::jaq::parse(line);
+    if jaq.as_ref().err() != ours.as_ref().err() {
+        return Err(format!(
+            "jaq::parse gives {:?}, Reader {:?}",
+            jaq.err(),
+            ours.err()
+        ));
+    }
+    let theirs = Serde::of(&oracle::defuse(line));
+    match (&ours, &theirs) {
+        (Err(e), _) => {
+            let msg = e.to_string();
+            if e.column == 0 || e.column > line.len() + 1 {
+                return Err(format!(
+                    "column {} outside the line ({} bytes): {msg}",
+                    e.column,
+                    line.len()
+                ));
+            }
+            if msg.contains('\n') || oracle::raw_control(msg.as_bytes()).is_some() {
+                return Err(format!("error message not terminal-safe: {msg:?}"));
+            }
+            let utf8 = std::str::from_utf8(line);
+            match &e.reason {
+                Reason::Utf8 => {
+                    let at = utf8.err().map(|u| u.valid_up_to() + 1);
+                    if at != Some(e.column) {
+                        return Err(format!("{msg}, but the UTF-8 breaks at {at:?}"));
+                    }
+                }
+                _ if utf8.is_err() => return Err(format!("{msg} for a line that is not UTF-8")),
+                Reason::TooDeep => {
+                    let d = oracle::depth(line, e.column);
+                    if d != json::MAX_DEPTH + 1 {
+                        return Err(format!("{msg}, but the depth up to there is {d}"));
+                    }
+                }
+                Reason::Duplicate(_) => {
+                    if let Serde::Invalid(why) = &theirs
+                        && !why.starts_with("duplicate key (fuzz oracle)")
+                    {
+                        return Err(format!("{msg}, serde_json: {why}"));
+                    }
+                }
+                _ => {}
+            }
+            if let Serde::Valid(_) = theirs {
+                return Err(format!("the reader refuses ({msg}), serde_json accepts"));
+            }
+        }
+        (Ok(_), Serde::Invalid(why)) => {
+            return Err(format!("the reader accepts, serde_json refuses: {why}"));
+        }
+        (Ok(_), Serde::TooDeep) => {
+            *valid += 1;
+            let d = oracle::depth(line, line.len());
+            if d > json::MAX_DEPTH {
+                return Err(format!("the reader accepts a depth of {d}"));
+            }
+        }
+        (Ok((_, compact)), Serde::Valid(v)) => {
+            *valid += 1;
+            *compared += 1;
+            let doc = reader.read(line).map_err(|e| e.to_string())?;
+            oracle::compare_lazy(doc.root(), v, &mut String::from("."))?;
+            oracle::compare_jaq(&jaq.map_err(|e| e.to_string())?, v, &mut String::from("."))?;
+            match (doc.object(), &v) {
+                (Ok(obj), serde_json::Value::Object(m)) => {
+                    // The indexed top level, not the raw walk.
+                    let members: Vec<_> = obj.members().collect();
+                    if members.len() != m.len() {
+                        return Err("the top-level index misses members".into());
+                    }
+                    for (k, val) in members {
+                        let key = k.as_str();
+                        let theirs = m
+                            .get(&*key)
+                            .ok_or(format!("top-level key {key:?} unknown to serde"))?;
+                        oracle::compare_lazy(val, theirs, &mut format!(".{key:?}"))?;
+                        if obj.get(&key).map(|g| g.raw()) != Some(val.raw()) {
+                            return Err(format!("Object::get({key:?}) misses"));
+                        }
+                    }
+                }
+                (Err(e), serde_json::Value::Object(_)) => {
+                    return Err(format!("object() refuses an object: {e}"));
+                }
+                (Ok(_), _) => return Err("object() accepts what is not an object".into()),
+                (Err(_), _) => {}
+            }
+            if *compact && has_ws_outside_strings(line) {
+                return Err("is_compact() for a line with whitespace between tokens".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// True when a valid line has JSON whitespace outside its strings.
+fn has_ws_outside_strings(line: &[u8]) -> bool {
+    let (mut in_str, mut esc) = (false, false);
+    for &c in line {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+        } else if c == b'"' {
+            in_str = true;
+        } else if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn validator_never_panics_and_accepts_only_objects() {
+    let corpus = Corpus::load();
+    let mut checker = Checker::default();
+    let run = Run::new("validator_never_panics_and_accepts_only_objects", 6.0, 200);
+    let (mut known, mut unknown, mut inputs) = (0u64, 0u64, 0u64);
+    run.each(|case| {
+        let mut g = Gen::new(&corpus, case.seed);
+        g.giant = 50_000;
+        // Mostly whole events, so the checks of their fields are reached.
+        let j = if g.rng.bool() {
+            let line = g.recorded();
+            match serde_json::from_slice(&line) {
+                Ok(v) => g.of_value(&v),
+                Err(_) => g.event(),
+            }
+        } else {
+            g.event()
+        };
+        let mut j = j;
+        for _ in 0..g.rng.usize(..3) {
+            g.mutate_j(&mut j);
+        }
+        let line = g.write(&j);
+        case.input = line.clone();
+        let out = check_output(&line);
+        let inp = check_input_line(&line);
+        if checker.output(&line) != out || checker.input(&line) != inp {
+            return Err("a reused Checker gives another verdict than a fresh one".into());
+        }
+        match &out {
+            Ok(Verdict::Known) => known += 1,
+            Ok(Verdict::Unknown(what)) if what.is_empty() => return Err("Unknown(\"\")".into()),
+            Ok(Verdict::Unknown(_)) => unknown += 1,
+            Err(_) => {}
+        }
+        inputs += u64::from(inp.is_ok());
+        let read = Reader::default()
+            .read(&line)
+            .map_err(|e| e.to_string())
+            .and_then(|d| d.object().map(drop).map_err(|e| e.to_string()));
+        // A line the validator accepts is an object by the reader.
+        if let Err(why) = &read {
+            for (what, r) in [
+                ("check_output", out.as_ref().err()),
+                ("check_input_line", inp.as_ref().err()),
+            ] {
+                if r != Some(why) {
+                    return Err(format!(
+                        "{what} gives {r:?} for a line the reader refuses ({why})"
+                    ));
+                }
+            }
+        }
+        // The same event with its keys in another order and other whitespace.
+        let mut shuffled = j.clone();
+        shuffle(&mut g, &mut shuffled);
+        let again = g.write(&shuffled);
+        let same = |a: &Result<Verdict, String>, b: &Result<Verdict, String>| match (a, b) {
+            (Ok(x), Ok(y)) => x == y,
+            (Err(_), Err(_)) => true,
+            _ => false,
+        };
+        let out2 = check_output(&again);
+        if !same(&out, &out2) {
+            case.input.push(b'\n');
+            case.input.extend_from_slice(&again);
+            return Err(format!(
+                "key order or whitespace changes check_output: {out:?} then {out2:?}"
+            ));
+        }
+        let inp2 = check_input_line(&again);
+        if inp.is_ok() != inp2.is_ok() {
+            case.input.push(b'\n');
+            case.input.extend_from_slice(&again);
+            return Err(format!(
+                "key order or whitespace changes check_input_line: {inp:?} then {inp2:?}"
+            ));
+        }
+        Ok(())
+    });
+    eprintln!(
+        "  check_output: {known} known, {unknown} unknown; check_input_line: {inputs} accepted"
+    );
+    assert!(
+        known > 0,
+        "no generated line was a valid known event: the generator is broken"
+    );
+}
+
+/// Every object's members in a random order, at every level.
+fn shuffle(g: &mut Gen<'_>, j: &mut J) {
+    match j {
+        J::Obj(m) => {
+            g.rng.shuffle(m);
+            m.iter_mut().for_each(|(_, v)| shuffle(g, v));
+        }
+        J::Arr(a) => a.iter_mut().for_each(|v| shuffle(g, v)),
+        _ => {}
+    }
+}
+
+/// One run of a binary on a batch.
+struct Ran {
+    args: Vec<String>,
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn run_bin(tool: &str, args: &[&str], input: &[u8]) -> Result<Ran, String> {
+    let out = common::bin(tool)
+        .args(args)
+        .write_stdin(input.to_vec())
+        .output()
+        .map_err(|e| format!("{tool}: {e}"))?;
+    let ran = Ran {
+        args: std::iter::once(tool.to_string())
+            .chain(args.iter().map(|a| a.to_string()))
+            .collect(),
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    if ran.code.is_none() || ran.code == Some(101) || ran.stderr.contains("panicked") {
+        return Err(format!(
+            "`{}` crashed ({:?}):\n{}",
+            ran.args.join(" "),
+            ran.code,
+            tail(&ran.stderr)
+        ));
+    }
+    if let Some((at, what)) = oracle::raw_control(ran.stderr.as_bytes()) {
+        return Err(format!(
+            "`{}` wrote {what} to stderr at byte {at}: {}",
+            ran.args.join(" "),
+            oracle::excerpt(ran.stderr.as_bytes(), at, 80)
+        ));
+    }
+    Ok(ran)
+}
+
+fn tail(s: &str) -> &str {
+    let mut from = s.len().saturating_sub(2000);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    &s[from..]
+}
+
+/// The line numbers a stage reported on stderr as `<tool>: stdin:N: `.
+fn reported(ran: &Ran, tool: &str) -> Vec<u64> {
+    let prefix = format!("{tool}: stdin:");
+    ran.stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix)?.split(':').next()?.parse().ok())
+        .collect()
+}
+
+/// Every line of `must` reported, and none outside `may`.
+fn check_reports(
+    ran: &Ran,
+    tool: &str,
+    must: &[u64],
+    may: &[u64],
+    lines: &[(u64, Vec<u8>)],
+) -> Result<Vec<u64>, String> {
+    let got = reported(ran, tool);
+    let line_of = |n: u64| {
+        let l = lines
+            .iter()
+            .find(|(m, _)| *m == n)
+            .map_or(&[][..], |(_, l)| l);
+        oracle::excerpt(l, 0, 160)
+    };
+    if let Some(n) = must.iter().find(|n| !got.contains(n)) {
+        return Err(format!(
+            "`{}` did not report malformed line {n}: {}",
+            ran.args.join(" "),
+            line_of(*n)
+        ));
+    }
+    if let Some(n) = got.iter().find(|n| !may.contains(n)) {
+        let why = ran
+            .stderr
+            .lines()
+            .find(|l| l.contains(&format!("stdin:{n}:")))
+            .unwrap_or("");
+        return Err(format!(
+            "`{}` reported line {n}, which the shared reader accepts: {why}\n  line: {}",
+            ran.args.join(" "),
+            line_of(*n)
+        ));
+    }
+    Ok(got)
+}
+
+/// Lines cc-fmt and the shared reader disagree on, counted over a run.
+#[derive(Default)]
+struct FmtGap {
+    /// Refused by the reader (a duplicate key, nesting over 1000), shown by cc-fmt.
+    missed: Vec<u64>,
+    /// Valid by the reader, refused by cc-fmt (serde_json refuses them too).
+    refused: Vec<u64>,
+}
+
+#[test]
+fn stages_never_panic_and_print_nothing_raw() {
+    let corpus = Corpus::load();
+    let run = Run::new("stages_never_panic_and_print_nothing_raw", 10.0, 2);
+    let mut lines_total = 0;
+    let mut gap = FmtGap::default();
+    run.each(|case| stages_case(case, &corpus, &mut lines_total, &mut gap));
+    eprintln!(
+        "  {lines_total} lines through each of 10 stage runs; cc-fmt (still on serde_json) showed \
+         {} lines the shared reader refuses and refused {} it accepts",
+        gap.missed.len(),
+        gap.refused.len()
+    );
+}
+
+fn stages_case(
+    case: &mut Case,
+    corpus: &Corpus,
+    lines_total: &mut usize,
+    gap: &mut FmtGap,
+) -> Result<(), String> {
+    let mut g = Gen::new(corpus, case.seed);
+    g.giant = 300_000;
+    let n = g.rng.usize(100..1200);
+    let input = g.stream(n, 4 << 20);
+    case.input = input.clone();
+    let lines: Vec<(u64, Vec<u8>)> = oracle::expected_lines(&input, usize::MAX)
+        .into_iter()
+        .map(|r| r.expect("no cap"))
+        .collect();
+    *lines_total += lines.len();
+    let mut reader = Reader::default();
+    let mut not_json = vec![];
+    let mut not_event = vec![];
+    // cc-fmt still reads lines with serde_json (src/fmt/mod.rs), not the
+    // shared reader: it must report what both refuse (bad UTF-8, bad
+    // syntax, not an object), may miss what only the reader refuses (a
+    // duplicate key, nesting over 1000), and may refuse what only
+    // serde_json refuses (a lone surrogate, a number out of f64's range,
+    // nesting over 128).
+    let mut fmt_must = vec![];
+    let mut fmt_may = vec![];
+    for (n, l) in &lines {
+        let read = reader.read(l).map(|d| d.object().map(drop));
+        match read {
+            Err(e) => {
+                not_json.push(*n);
+                not_event.push(*n);
+                fmt_may.push(*n);
+                if !matches!(e.reason, Reason::Duplicate(_) | Reason::TooDeep) {
+                    fmt_must.push(*n);
+                }
+            }
+            Ok(Err(_)) => {
+                not_event.push(*n);
+                fmt_must.push(*n);
+                fmt_may.push(*n);
+            }
+            Ok(Ok(())) => {
+                if !matches!(Serde::of(l), Serde::Valid(_)) {
+                    fmt_may.push(*n);
+                }
+            }
+        }
+    }
+
+    // cc-fmt, in every style.
+    let extra: &[&[&str]] = &[
+        &[],
+        &["--width", "37"],
+        &["--max-lines", "0"],
+        &["--no-thinking"],
+        &["--show-secrets"],
+    ];
+    let extra = extra[g.rng.usize(..extra.len())];
+    for style in [
+        &["--style", "pretty"][..],
+        &["--style", "text"],
+        &["--style", "summary"],
+        &["--style", "summary", "--json"],
+        &["--color", "always"],
+    ] {
+        let args: Vec<&str> = style.iter().chain(extra).copied().collect();
+        let ran = run_bin("cc-fmt", &args, &input)?;
+        if let Some((at, what)) = oracle::raw_control(&ran.stdout) {
+            return Err(format!(
+                "`{}` wrote {what} to stdout at byte {at}: {}",
+                ran.args.join(" "),
+                oracle::excerpt(&ran.stdout, at, 80)
+            ));
+        }
+        let got = check_reports(&ran, "cc-fmt", &fmt_must, &fmt_may, &lines)?;
+        let want = i32::from(!got.is_empty());
+        if ran.code != Some(want) {
+            return Err(format!(
+                "`{}` exited {:?}, expected {want}",
+                ran.args.join(" "),
+                ran.code
+            ));
+        }
+        if style == ["--style", "pretty"] {
+            gap.missed
+                .extend(not_event.iter().filter(|n| !got.contains(n)));
+            gap.refused
+                .extend(got.iter().filter(|n| !not_event.contains(n)));
+        }
+    }
+
+    // cc-check passes on exactly what the validator accepts.
+    for (mode, check) in [
+        (
+            "--output",
+            &(|l: &[u8]| check_output(l).is_ok()) as &dyn Fn(&[u8]) -> bool,
+        ),
+        ("--input", &|l: &[u8]| check_input_line(l).is_ok()),
+    ] {
+        let ran = run_bin("cc-check", &[mode, "--keep-going"], &input)?;
+        let mut want = vec![];
+        let mut bad = vec![];
+        for (n, l) in &lines {
+            if check(l) {
+                want.extend_from_slice(l);
+                want.push(b'\n');
+            } else {
+                bad.push(*n);
+            }
+        }
+        if ran.stdout != want {
+            return Err(format!(
+                "`cc-check {mode} --keep-going` passed on other lines than the validator accepts"
+            ));
+        }
+        check_reports(&ran, "cc-check", &bad, &bad, &lines)?;
+        if ran.code != Some(i32::from(!bad.is_empty())) {
+            return Err(format!("`cc-check {mode}` exited {:?}", ran.code));
+        }
+    }
+
+    // cc-filter: one value out per JSON line in, every other line reported.
+    let ran = run_bin("cc-filter", &["."], &input)?;
+    check_reports(&ran, "cc-filter", &not_json, &not_json, &lines)?;
+    let outputs: Vec<&[u8]> = ran
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    if outputs.len() != lines.len() - not_json.len() {
+        return Err(format!(
+            "cc-filter . wrote {} lines for {} JSON lines",
+            outputs.len(),
+            lines.len() - not_json.len()
+        ));
+    }
+    if let Some(bad) = outputs.iter().find(|o| reader.read(o).is_err()) {
+        return Err(format!(
+            "cc-filter . wrote a line the reader refuses: {}",
+            oracle::excerpt(bad, 0, 160)
+        ));
+    }
+    if ran.code != Some(if not_json.is_empty() { 0 } else { 2 }) {
+        return Err(format!("cc-filter . exited {:?}", ran.code));
+    }
+    run_bin("cc-filter", &["--type", "result"], &input)?;
+    run_bin("cc-replay", &["--no-delay"], &input)?;
+    Ok(())
+}
