@@ -668,3 +668,49 @@ fn stages_case(
     run_bin("cc-replay", &["--no-delay"], &input)?;
     Ok(())
 }
+
+/// Issue 8, item 19: the nesting limit the fuzzer runs into is documented
+/// in cc-filter's help and the README, in the words of its error.
+#[test]
+fn the_nesting_limit_is_documented_with_its_error() {
+    let deep = format!("{}{}\n", "[".repeat(1001), "]".repeat(1001));
+    let out = common::bin("cc-filter")
+        .arg(".")
+        .write_stdin(deep)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let words = "invalid JSON at column 1001: nested deeper than 1000 levels";
+    assert!(err.contains(&format!("stdin:1: {words}")), "{err}");
+    assert_eq!(out.status.code(), Some(2));
+    let ok = format!("{}{}\n", "[".repeat(1000), "]".repeat(1000));
+    let out = common::bin("cc-filter")
+        .arg("-c")
+        .arg(".")
+        .write_stdin(ok)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let help = common::bin("cc-filter").arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains(words),
+        "cc-filter --help does not quote the error: {help}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains(words),
+        "the README does not quote the error"
+    );
+}

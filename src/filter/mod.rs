@@ -49,17 +49,19 @@ is not positional: every positional argument is a FILE, and the expression (if
 any) is given with --expr, run after the selection and the recipe.
 
 Every line is read by the rules every ccpipe stage shares (README: \"How a line
-is read\"): a line that is not valid JSON, or holds invalid UTF-8 or a duplicate
-key, is reported whatever the selection. --type and --subtype then decide on the
-line's `type` and `subtype` without building the rest, and with no expression a
-selected line is copied through as it is.
+is read\"): a line that is not valid JSON, holds invalid UTF-8 or a duplicate
+key, or nests arrays and objects deeper than 1000 levels (`stdin:3: invalid JSON
+at column 1001: nested deeper than 1000 levels`) is reported whatever the
+selection. --type and --subtype then decide on the line's `type` and `subtype`
+without building the rest, and with no expression a selected line is copied
+through as it is.
 
 Not available: input and inputs (use --slurp to see all events at once), and
 modules (import, include). $ENV, env, $ARGS, --arg and --argjson work as in jq.
 
-Errors do not stop the run: an invalid JSON line (`stdin:3: invalid JSON: ...`)
-or a runtime error (`stdin:7: error: ...`) is reported on stderr, the next event
-is processed, and the exit status says so at the end.
+Errors do not stop the run: an invalid line (`stdin:3: invalid JSON at column
+9: ...`) or a runtime error (`stdin:7: error: ...`) is reported on stderr, the
+next event is processed, and the exit status says so at the end.
 
 Exit status (as jq):
   0  success
