@@ -13,6 +13,8 @@ use std::path::Path;
 use fastrand::Rng;
 use serde_json::Value;
 
+use super::oracle::BOM;
+
 /// A JSON value as written: numbers and strings are their text (a string
 /// without its quotes, escapes as written), object members in order, keys
 /// possibly repeated.
@@ -262,8 +264,6 @@ const BYTES: &[&[u8]] = &[
     b"null",
     b"true",
 ];
-
-pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Makes lines from one seed.
 pub struct Gen<'c> {

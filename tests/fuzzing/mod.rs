@@ -15,6 +15,7 @@
 
 #![allow(dead_code)]
 
+pub mod checks;
 pub mod generate;
 pub mod oracle;
 

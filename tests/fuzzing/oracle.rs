@@ -10,7 +10,8 @@ use ccpipe::json::{Kind, Value};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as SValue;
 
-use super::generate::BOM;
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// A serde_json value read with one rule more: a key twice in one object
 /// is an error.
