@@ -40,7 +40,7 @@ for r in json.load(open(sys.argv[1]))["results"]:
     print(f"{r['command']:<10} {r['mean'] * 1000:7.2f} ms ± {r['stddev'] * 1000:.2f}  (median {r['median'] * 1000:.2f} ms)")
 EOF
 else
-    echo "method: a bash loop of $runs pipelines (hyperfine not found); includes the fork of each pipeline"
+    echo "method: a bash loop of $runs pipelines; includes the fork of each pipeline"
     for i in "${!cmds[@]}"; do
         read -ra c <<< "${cmds[i]}"
         t0=$EPOCHREALTIME
