@@ -112,6 +112,9 @@ parity! {
     jq_with_entries: [r#"with_entries(select(.key | startswith("t")))"#];
     jq_recursive_numbers: ["[.. | numbers] | add"];
     jq_join_output: ["-j", ".type"];
+    jq_csv: ["-r", r#"select(.type=="result") | [.subtype, .num_turns, .total_cost_usd, .is_error, .stop_reason] | @csv"#];
+    jq_tsv: ["-r", r#"[.type, (.subtype // null), .session_id, (.message | objects | .role)] | @tsv"#];
+    jq_csv_format_string: ["-r", r#"select(.type=="result") | @csv "\([.subtype, .num_turns])""#];
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {
