@@ -53,15 +53,31 @@ fn system(tally: &mut Tally, ev: Object<'_>) {
 
 fn assistant(tally: &mut Tally, ev: Object<'_>) {
     let session = tally.session(&session_id(&ev));
-    let Some(message) = ev.object("message") else {
-        session.activity();
-        return;
-    };
-    let usage = message.object("usage").map(usage).unwrap_or_default();
-    session.assistant_usage(message.str("id").as_deref(), usage);
-    for block in message.array("content").into_iter().flatten() {
-        if block.get("type").is_some_and(|t| t.is_str("tool_use")) {
-            let name = block.get("name").and_then(|n| n.as_str());
+    // One walk over the message: nested objects have no index.
+    let (mut id, mut usage, mut content) = (None, Tokens::default(), None);
+    for (key, value) in ev.object("message").iter().flat_map(Object::members) {
+        if key.is("id") {
+            id = value.as_str();
+        } else if key.is("usage") {
+            usage = value.as_object().map(self::usage).unwrap_or_default();
+        } else if key.is("content") {
+            content = value.as_array();
+        }
+    }
+    session.assistant_usage(id.as_deref(), usage);
+    for block in content.into_iter().flatten() {
+        let Some(block) = block.as_object() else {
+            continue;
+        };
+        let (mut tool_use, mut name) = (false, None);
+        for (key, value) in block.members() {
+            if key.is("type") {
+                tool_use = value.is_str("tool_use");
+            } else if key.is("name") {
+                name = value.as_str();
+            }
+        }
+        if tool_use {
             session.tool_call(&name.unwrap_or_default());
         }
     }
@@ -124,29 +140,49 @@ fn error(ev: &Object<'_>, subtype: &str) -> ErrorResult {
 
 /// An API `usage` object.
 fn usage(u: Object<'_>) -> Tokens {
-    let n = |k: &str| u.get(k).and_then(whole).unwrap_or(0);
-    Tokens {
-        input: n("input_tokens"),
-        output: n("output_tokens"),
-        cache_read: n("cache_read_input_tokens"),
-        cache_creation: n("cache_creation_input_tokens"),
-    }
+    tokens(
+        u,
+        [
+            "input_tokens",
+            "output_tokens",
+            "cache_read_input_tokens",
+            "cache_creation_input_tokens",
+        ],
+    )
 }
 
 /// A result's `modelUsage`, summed over its models.
 fn model_usage(models: Object<'_>) -> Tokens {
     let mut total = Tokens::default();
-    for (_, m) in models.members() {
-        let Some(m) = m.as_object() else { continue };
-        let n = |k: &str| m.get(k).and_then(whole).unwrap_or(0);
-        total += Tokens {
-            input: n("inputTokens"),
-            output: n("outputTokens"),
-            cache_read: n("cacheReadInputTokens"),
-            cache_creation: n("cacheCreationInputTokens"),
-        };
+    for m in models.members().filter_map(|(_, m)| m.as_object()) {
+        total += tokens(
+            m,
+            [
+                "inputTokens",
+                "outputTokens",
+                "cacheReadInputTokens",
+                "cacheCreationInputTokens",
+            ],
+        );
     }
     total
+}
+
+/// The four counts named `keys` (input, output, cache read, cache
+/// creation), in one walk over the object.
+fn tokens(o: Object<'_>, keys: [&str; 4]) -> Tokens {
+    let mut n = [0u64; 4];
+    for (key, value) in o.members() {
+        if let Some(i) = keys.iter().position(|k| key.is(k)) {
+            n[i] = whole(value).unwrap_or(0);
+        }
+    }
+    Tokens {
+        input: n[0],
+        output: n[1],
+        cache_read: n[2],
+        cache_creation: n[3],
+    }
 }
 
 /// A count or a duration in ms: a non-negative number, rounded.

@@ -8,44 +8,60 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, Serializer};
+
 use super::report::Report;
 use crate::sanitize;
 
 pub fn write<W: Write>(out: &mut W, report: &Report) -> io::Result<()> {
-    let text = serde_json::to_string(report).map_err(io::Error::other)?;
-    write_escaped(out, &text)?;
+    to_writer(&mut *out, report)?;
     out.write_all(b"\n")
 }
 
-/// Writes serialised JSON with every unsafe character as a `\u` escape.
-/// Outside strings JSON text is ASCII, so only string contents change.
-fn write_escaped<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
-    let mut from = 0;
-    for (i, c) in text.char_indices() {
-        if sanitize::is_unsafe(c) {
-            out.write_all(&text.as_bytes()[from..i])?;
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(out, "\\u{unit:04x}")?;
+fn to_writer<W: Write, T: Serialize>(out: W, value: &T) -> io::Result<()> {
+    let mut ser = Serializer::with_formatter(out, TerminalSafe);
+    value.serialize(&mut ser).map_err(io::Error::other)
+}
+
+/// Compact JSON whose strings (keys too) carry no raw terminal controls.
+struct TerminalSafe;
+
+impl Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut from = 0;
+        for (i, c) in fragment.char_indices() {
+            if sanitize::is_unsafe(c) {
+                out.write_all(&fragment.as_bytes()[from..i])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(out, "\\u{unit:04x}")?;
+                }
+                from = i + c.len_utf8();
             }
-            from = i + c.len_utf8();
         }
+        CompactFormatter.write_string_fragment(out, &fragment[from..])
     }
-    out.write_all(&text.as_bytes()[from..])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::write_escaped;
+    use std::collections::BTreeMap;
 
     #[test]
-    fn terminal_controls_become_escapes() {
-        let json = serde_json::to_string("a\u{1b}[31m\u{9b}\u{202e}\u{7f}日本").unwrap();
+    fn terminal_controls_become_escapes_in_keys_and_values() {
+        let evil = "a\u{1b}[31m\u{9b}\u{202e}\u{7f}\n日本";
+        let map = BTreeMap::from([(evil, evil)]);
         let mut out = vec![];
-        write_escaped(&mut out, &json).unwrap();
+        super::to_writer(&mut out, &map).unwrap();
         let out = String::from_utf8(out).unwrap();
-        assert_eq!(out, r#""a\u001b[31m\u009b\u202e\u007f日本""#);
-        let back: String = serde_json::from_str(&out).unwrap();
-        assert_eq!(back, "a\u{1b}[31m\u{9b}\u{202e}\u{7f}日本");
+        let want = r#""a\u001b[31m\u009b\u202e\u007f\n日本""#;
+        assert_eq!(out, format!("{{{want}:{want}}}"));
+        let back: BTreeMap<String, String> = serde_json::from_str(&out).unwrap();
+        assert_eq!(back[evil], evil);
     }
 }
