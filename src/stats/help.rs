@@ -11,8 +11,10 @@ the gate of a batch: `... | cc-stats` exits 1 when any session failed. \
 (cc-fmt --style summary only prints one line per result.)
 
 What is counted, and from which events:
-  sessions   every session_id of a system/init, assistant or result event, in
-             order of first appearance
+  sessions   every session_id of an assistant, result, system/init,
+             system/api_retry or system/permission_denied event, in order of
+             first appearance (such an event without one counts under the
+             empty id, shown as \"(none)\")
   results    result events, by subtype; an error result is one with is_error
              true (an API failure can come as subtype \"success\")
   turns      num_turns summed over a session's results: each result counts
