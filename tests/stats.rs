@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{all_fixtures, bin, fixture};
+use common::{bin, fixture};
 use serde_json::{Value, json};
 
 struct Run {
