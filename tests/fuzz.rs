@@ -17,8 +17,9 @@
 //!   cc-filter's jaq value, equal to serde_json's value;
 //! - the validator never panics; a line it accepts is a JSON object by the
 //!   reader, and its verdict depends neither on key order nor on whitespace;
-//! - cc-fmt in every style, cc-check, cc-filter and cc-replay never panic,
-//!   print no raw control character, and report every malformed line.
+//! - cc-fmt in every style, cc-check, cc-filter, cc-replay and cc-stats
+//!   never panic, print no raw control character, and report every
+//!   malformed line.
 
 mod common;
 mod fuzzing;
@@ -268,7 +269,7 @@ fn stages_never_panic_and_print_nothing_raw() {
     let mut gap = FmtGap::default();
     run.each(|case| stages_case(case, &corpus, &mut lines_total, &mut gap));
     eprintln!(
-        "  {lines_total} lines through each of 10 stage runs; cc-fmt (still on serde_json) showed \
+        "  {lines_total} lines through each of 14 stage runs; cc-fmt (still on serde_json) showed \
          {} lines the shared reader refuses and refused {} it accepts",
         gap.missed.len(),
         gap.refused.len()
@@ -424,6 +425,20 @@ fn stages_case(
     }
     run_bin("cc-filter", &["--type", "result"], &input)?;
     run_bin("cc-replay", &["--no-delay"], &input)?;
+
+    // cc-stats shows session ids and model names from the input: in every
+    // format, nothing raw, and every line that is not an event reported.
+    for args in [&[][..], &["--color", "always"], &["--json"], &["--prom"]] {
+        let ran = run_bin("cc-stats", args, &input)?;
+        if let Some((at, what)) = oracle::raw_control(&ran.stdout) {
+            return Err(format!(
+                "`{}` wrote {what} to stdout at byte {at}: {}",
+                ran.args.join(" "),
+                oracle::excerpt(&ran.stdout, at, 80)
+            ));
+        }
+        check_reports(&ran, "cc-stats", &not_event, &not_event, &lines)?;
+    }
     Ok(())
 }
 
