@@ -145,7 +145,8 @@ fn claude_args_pass_through_verbatim_after_the_fixed_flags() {
         .code(1);
     let args = std::fs::read_to_string(&args_file).unwrap();
     let expected = "-p\n--input-format\nstream-json\n--output-format\nstream-json\n--verbose\n\
-                    --replay-user-messages\n--model\nx y\n-v\n--timeout\n$HOME\n*\n";
+                    --replay-user-messages\n--include-partial-messages\n--model\nx y\n-v\n\
+                    --timeout\n$HOME\n*\n";
     assert_eq!(args, expected);
 }
 
@@ -465,7 +466,7 @@ fn secrets_are_redacted_from_stderr_and_verbose_output() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("--replay-user-messages --append-system-prompt"),
+        stderr.contains("--replay-user-messages --include-partial-messages --append-system-prompt"),
         "{stderr}"
     );
 }
