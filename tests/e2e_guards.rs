@@ -245,3 +245,97 @@ fn without_retry_the_overload_is_the_exit_status() {
     assert!(!stderr.contains("--retry"), "{stderr}");
     assert_eq!(api.turns().len(), 1, "{}", api.summary());
 }
+
+/// The fan-out recipe's cc-run side: `parallel` runs one `cc-prompt {} |
+/// cc-run --worktree` per task, here (`local`) or through a remote shell
+/// (`--sshlogin` with tests/fake-ssh standing in for ssh, so the task text
+/// is quoted through one more shell). Every line of the merged stream is a
+/// whole event, each task edited its own worktree, the unchanged one was
+/// removed, and the main checkout is untouched.
+fn fan_out(remote: bool) {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let repo = sandbox.cwd().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join("README"), "the main checkout\n").unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "first"]);
+    let tasks = sandbox.cwd().join("tasks.txt");
+    std::fs::write(
+        &tasks,
+        "write: one.txt :: it's \"one\" $HOME\nwrite: two.txt :: two\nhello\n",
+    )
+    .unwrap();
+    let ssh = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fake-ssh");
+    let hosts = if remote {
+        format!("--ssh '{}' --sshlogin box ", ssh.display())
+    } else {
+        String::new()
+    };
+    // The remote shell does not start in the repository: cd there first.
+    let script = format!(
+        "parallel -j3 --line-buffer {hosts}'cd {} && cc-prompt {{}} | cc-run --worktree -- --allowedTools Write' :::: {}",
+        repo.display(),
+        tasks.display()
+    );
+    let out = sandbox
+        .shell(&script)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let events = events(&out.stdout);
+    let results: Vec<&Value> = events.iter().filter(|e| e["type"] == "result").collect();
+    assert_eq!(results.len(), 3, "{stderr}");
+    assert!(
+        results.iter().all(|r| r["is_error"] == false),
+        "{results:?}"
+    );
+    let mut sessions: Vec<&str> = results
+        .iter()
+        .map(|r| r["session_id"].as_str().unwrap())
+        .collect();
+    sessions.sort();
+    sessions.dedup();
+    assert_eq!(sessions.len(), 3);
+    let kept: Vec<(PathBuf, String)> = stderr
+        .lines()
+        .filter(|l| l.starts_with("cc-run: worktree kept: "))
+        .map(kept)
+        .collect();
+    assert_eq!(
+        kept.len(),
+        2,
+        "the unchanged worktree was removed: {stderr}"
+    );
+    let mut written: Vec<String> = kept
+        .iter()
+        .flat_map(|(path, _)| {
+            ["one.txt", "two.txt"]
+                .into_iter()
+                .filter_map(|f| std::fs::read_to_string(path.join(f)).ok())
+        })
+        .collect();
+    written.sort();
+    assert_eq!(written, ["it's \"one\" $HOME\n", "two\n"]);
+    assert_eq!(
+        git(&repo, &["branch", "--list", "ccpipe/*"])
+            .lines()
+            .count(),
+        2
+    );
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "");
+    assert!(!repo.join("one.txt").exists() && !repo.join("two.txt").exists());
+}
+
+#[test]
+fn fan_out_with_parallel_gives_each_task_its_worktree() {
+    fan_out(false);
+}
+
+#[test]
+fn fan_out_through_a_remote_shell_keeps_the_quoting() {
+    fan_out(true);
+}
