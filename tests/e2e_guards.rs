@@ -138,9 +138,11 @@ fn a_worktree_run_that_changes_nothing_leaves_nothing() {
 fn a_stalled_stream_is_ended_by_the_stall_timeout() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
-    let (stall, grace) = (Duration::from_secs(5), Duration::from_secs(2));
+    // Longer than the CLI's start-up on a loaded machine: a turn runs from
+    // the moment the prompt is sent.
+    let (stall, grace) = (Duration::from_secs(10), Duration::from_secs(2));
     let mut child = sandbox
-        .shell("cc-prompt 'stall: now' | cc-run --stall-timeout 5s --grace 2s")
+        .shell("cc-prompt 'stall: now' | cc-run --stall-timeout 10s --grace 2s")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -172,7 +174,7 @@ fn a_stalled_stream_is_ended_by_the_stall_timeout() {
     let stderr = errors.join().unwrap();
     assert_eq!(status.code(), Some(124), "{stderr}");
     assert!(
-        stderr.contains("stalled: no event from claude for 5s while a turn was running"),
+        stderr.contains("stalled: no event from claude for 10s while a turn was running"),
         "{stderr}"
     );
     // The stream started, then went silent: the silence began at the

@@ -183,13 +183,13 @@ fn a_silent_turn_is_a_stall() {
 
 #[test]
 fn a_turn_that_keeps_talking_is_not_a_stall() {
-    // An event every 0.3 s for about 3 s, with a stall timeout of 2 s.
+    // An event every 0.3 s for about 6 s, with a stall timeout of 3 s.
     let script = format!(
-        "echo '{INIT}'; for i in 1 2 3 4 5 6 7 8 9 10; do echo '{INIT}'; sleep 0.3; done; \
+        "echo '{INIT}'; for i in $(seq 20); do echo '{INIT}'; sleep 0.3; done; \
          echo '{RESULT_OK}'; cat > /dev/null"
     );
     scripted(&script)
-        .args(["--prompt", "hi", "--stall-timeout", "2s"])
+        .args(["--prompt", "hi", "--stall-timeout", "3s"])
         .write_stdin("")
         .assert()
         .code(0);

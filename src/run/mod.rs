@@ -13,6 +13,12 @@
 //! sanitised. Events on stdout are the child's data: a key that a tool
 //! printed passes through them unchanged (cc-fmt masks it for people).
 //!
+//! Guards for runs that never end (`--stall-timeout`, `--exit-grace`,
+//! `--max-memory`: session.rs), new attempts after transient failures
+//! (`--retry`: retry.rs), a git worktree per run (`--worktree`:
+//! worktree.rs), and an environment without the variables of an outer
+//! Claude Code session (child.rs).
+//!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
 //! it must be spawned from the thread that lives as long as cc-run.

@@ -1,10 +1,23 @@
-//! The controller of one run: starts the child and the pumps, reacts to
-//! signals, the timeout, fail-fast events and a closed downstream, and
-//! decides the exit status once everything has ended.
+//! The controller of one attempt of a run (retry.rs repeats it): starts the
+//! child and the pumps, reacts to signals, the timeout, fail-fast events, a
+//! closed downstream and the guards, and decides the exit status once
+//! everything has ended.
+//!
+//! The guards: `--stall-timeout` counts from the last line claude wrote
+//! (any event: partial messages, `session_state_changed`, `tool_progress`
+//! heartbeats) or the last message it was sent, and only while a turn runs
+//! ([`Channel::working`]: not while the session is idle or waits for a
+//! permission answer); it ends the run as `--timeout` does, exit 124.
+//! `--exit-grace` starts when claude's input was closed because the
+//! session was done and the last result has come; a claude still alive
+//! then is ended and the result decides the status. `--max-memory` sums the
+//! RSS of the whole family each second and terminates it past the limit,
+//! exit 7.
 //!
 //! Promises: the first cause that ends a run decides its status (a second
 //! SIGINT after the first still exits 130); every path waits for the child,
-//! drains its stdout (so no event is lost), then clears its process group.
+//! drains its stdout (so no event is lost), then ends its family (the
+//! guardian, the group and the cgroup stay for a next attempt).
 
 use std::ffi::OsString;
 use std::fs::File;
