@@ -501,25 +501,19 @@ fn unknown_events_are_one_dim_line_in_pretty_and_nothing_in_text() {
 #[test]
 fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
     let input = format!(
-        "{}\n{{not json\n[1,2]\n{}\n",
+        "{}\n{{not json\n[1,2]\n{{\"type\":\"a\",\"type\":\"b\"}}\n{}\n",
         assistant_text("first"),
         assistant_text("after")
     );
     let r = fmt(&[], &input);
     assert_eq!(r.code, 1);
     assert_eq!(r.out, "first\nafter\n");
-    assert!(
-        r.err.contains("cc-fmt: stdin:2: invalid JSON: "),
-        "{}",
-        r.err
+    assert_eq!(
+        r.err,
+        "cc-fmt: stdin:2: invalid JSON at column 2: expected a string key or '}'\n\
+         cc-fmt: stdin:3: expected a JSON object, found an array\n\
+         cc-fmt: stdin:4: duplicate key \"type\" at column 13\n"
     );
-    assert!(
-        r.err
-            .contains("cc-fmt: stdin:3: not an event: the line is not a JSON object"),
-        "{}",
-        r.err
-    );
-    assert_eq!(r.err.lines().count(), 2);
 
     let mut bytes = format!("{}\n", assistant_text("first")).into_bytes();
     bytes.extend_from_slice(b"{\"type\":\"assistant\",\"x\":\"\xff\"}\n");
@@ -528,7 +522,7 @@ fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "first\nafter\n");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.starts_with("cc-fmt: stdin:2: invalid UTF-8: "), "{err}");
+    assert_eq!(err, "cc-fmt: stdin:2: invalid UTF-8 at column 26\n");
 
     let long = assistant_text(&"x".repeat(500));
     let input = format!(
@@ -545,6 +539,55 @@ fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
         "{}",
         r.err
     );
+}
+
+#[test]
+fn a_bad_line_gets_the_words_of_cc_check_and_cc_filter() {
+    let lines = [
+        "{not json",
+        "[1,2]",
+        r#"{"type":"a","type":"b"}"#,
+        r#"{"type":"user","x":1e}"#,
+        r#"{"type":"user","x":"\q"}"#,
+    ];
+    for line in lines {
+        let message = |tool: &str, args: &[&str]| {
+            let o = bin(tool)
+                .args(args)
+                .write_stdin(format!("{line}\n"))
+                .output()
+                .expect("run");
+            let err = String::from_utf8(o.stderr).expect("utf-8");
+            let first = err.lines().next().unwrap_or("").to_owned();
+            first
+                .strip_prefix(&format!("{tool}: "))
+                .unwrap_or(&first)
+                .to_owned()
+        };
+        let ours = message("cc-fmt", &[]);
+        assert!(ours.starts_with("stdin:1: "), "{line}: {ours}");
+        assert_eq!(ours, message("cc-check", &["--output"]), "{line}");
+        if line != "[1,2]" {
+            // cc-filter reads any JSON value; the others need an object.
+            assert_eq!(ours, message("cc-filter", &["."]), "{line}");
+        }
+        assert!(!ours.contains("struct"), "{ours}");
+    }
+}
+
+#[test]
+fn fields_of_an_unexpected_type_read_as_absent() {
+    let input = [
+        r#"{"type":"system","subtype":"init","model":7,"cwd":["x"],"session_id":"s1"}"#,
+        r#"{"type":"assistant","message":{"id":5,"content":[{"type":"text","text":3},{"type":"tool_use","name":"Bash","input":"not an object"},{"type":"text","text":"ok"}]}}"#,
+        r#"{"type":"user","message":{"content":{"weird":true}}}"#,
+        r#"{"type":"result","subtype":"success","is_error":"no","num_turns":"2","usage":[1],"permission_denials":{"a":1}}"#,
+    ]
+    .join("\n");
+    let r = fmt(&[], &input);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(r.err, "");
+    assert_eq!(r.out, "── session s1\n● Bash\nok\n✓ success\n", "{}", r.out);
 }
 
 #[test]
@@ -630,4 +673,67 @@ fn json_goes_with_summary_only() {
     let r = fmt(&["--json", "--style", "text"], "");
     assert_eq!(r.code, 2);
     assert_eq!(r.err, "cc-fmt: --json goes with --style summary\n");
+}
+
+/// Runs `tool args` on a huge line, then a small line that prints `marker`,
+/// and returns the peak RSS (VmHWM, KiB) once the marker is out: the peak
+/// of reading and showing the huge line, with the input still open.
+fn peak_rss_after(tool: &str, args: &[&str], huge: &[u8], marker: &str) -> u64 {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin(tool))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mark = serde_json::json!({
+        "type": "assistant",
+        "message": {"id": "m", "role": "assistant", "content": [{"type": "text", "text": marker}]},
+        "parent_tool_use_id": null, "uuid": "u", "session_id": "s",
+    });
+    let data = [huge, b"\n", mark.to_string().as_bytes(), b"\n"].concat();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(&data).expect("write");
+        stdin
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = out.read_until(b'\n', &mut line).expect("read");
+        assert!(n > 0, "{tool} ended before the marker");
+        if String::from_utf8_lossy(&line).contains(marker) {
+            break;
+        }
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    drop(writer.join().expect("writer"));
+    std::io::copy(&mut out, &mut std::io::sink()).expect("drain");
+    child.wait().expect("wait");
+    hwm
+}
+
+#[test]
+fn a_huge_tool_result_costs_no_copy_of_its_line() {
+    // 8 MiB of escaped text: decoding it whole would copy it.
+    let unit = r#"out \"q\" \u00e9\n"#;
+    let body = unit.repeat((8 << 20) / unit.len());
+    let huge = format!(
+        r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"t1","content":"{body}"}}]}},"parent_tool_use_id":null,"session_id":"s"}}"#
+    );
+    let reader_only = peak_rss_after("cc-check", &["--output"], huge.as_bytes(), "MARK");
+    for args in [&["--color", "never"][..], &["--max-lines", "0"][..]] {
+        let ours = peak_rss_after("cc-fmt", args, huge.as_bytes(), "MARK");
+        assert!(
+            ours < reader_only + 4096,
+            "cc-fmt {args:?} peaked at {ours} KiB, the reader alone at {reader_only} KiB"
+        );
+    }
 }

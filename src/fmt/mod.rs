@@ -1,18 +1,20 @@
 //! cc-fmt: Claude Code stream-json as a human transcript (`pretty`), as the
 //! assistant's text alone (`text`), or as one line per result (`summary`).
 //!
-//! Promises: every input line is looked at once, through borrowed views (no
-//! JSON tree per line); output is flushed whenever the input pauses, so text
-//! streams as it is produced; unknown events never stop it; a malformed or
-//! over-long line is reported on stderr with its `source:line`, skipped, and
+//! Promises: every input line is read by the one reader ([`crate::json`]),
+//! lazily: only what is shown is decoded, and a huge string only as far as
+//! it is shown (no JSON tree per line, no copy of the line); output is
+//! flushed whenever the input pauses, so text streams as it is produced;
+//! unknown events never stop it; a malformed or over-long line is reported
+//! on stderr with its `source:line` and the reader's words, skipped, and
 //! makes the exit status 1 at the end.
 
 mod event;
 mod format;
-mod lenient;
 mod pretty;
 mod sink;
 mod stream;
+mod strings;
 mod summary;
 mod text;
 mod theme;
@@ -26,9 +28,10 @@ use crate::app;
 use crate::cli::InputArgs;
 use crate::color::ColorChoice;
 use crate::error::{Error, Result};
+use crate::json::Reader;
 use crate::output::{self, Flow, Item};
 
-use event::Envelope;
+use event::Event;
 use sink::{Screen, Sink};
 use theme::Theme;
 
@@ -103,7 +106,7 @@ enum Renderer {
 }
 
 impl Renderer {
-    fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> std::io::Result<()> {
+    fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> std::io::Result<()> {
         match self {
             Renderer::Pretty(r) => r.event(ev, o),
             Renderer::Text(r) => r.event(ev, o),
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Style::Summary => Renderer::Summary(summary::Summary::new(cli.json)),
     };
     let mut bad = false;
+    let mut reader = Reader::default();
     let mut out = output::stdout();
     output::each_line(
         &cli.input.files,
@@ -150,8 +154,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         &mut out,
         |at, item, out| {
             match item {
-                Item::Line(bytes) => match parse(bytes) {
-                    Ok(ev) => renderer.event(&ev, &mut Sink::new(out, &mut screen))?,
+                Item::Line(bytes) => match reader.read(bytes).and_then(|doc| doc.object()) {
+                    Ok(obj) => {
+                        let ev = Event::new(obj);
+                        renderer.event(&ev, &mut Sink::new(out, &mut screen))?
+                    }
                     Err(why) => {
                         bad = true;
                         out.flush()?;
@@ -170,19 +177,6 @@ pub fn run(cli: Cli) -> Result<i32> {
     renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
     out.flush()?;
     Ok(app::status(bad))
-}
-
-/// One line as an event, or why it is not one.
-fn parse(bytes: &[u8]) -> std::result::Result<Envelope<'_>, String> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    // One UTF-8 check for the whole line is cheaper than one per string.
-    let line = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8: {e}"))?;
-    match serde_json::from_str::<Envelope>(line) {
-        Ok(ev) if first == Some(&b'{') => Ok(ev),
-        Ok(_) => Err("not an event: the line is not a JSON object".into()),
-        Err(err) if err.is_data() => Err(format!("not an event object: {err}")),
-        Err(err) => Err(format!("invalid JSON: {err}")),
-    }
 }
 
 /// The width to wrap at when stdout is a terminal: COLUMNS, else the terminal's.

@@ -111,7 +111,11 @@ impl<'s, W: Write> Sink<'s, W> {
             return Ok(());
         }
         let style = self.scr.theme.style(role);
-        write!(self.out, "{}", style.prefix())?;
+        // Without colour there is nothing to write around the text.
+        let plain = style.is_plain();
+        if !plain {
+            write!(self.out, "{}", style.prefix())?;
+        }
         for (i, seg) in s.split('\n').enumerate() {
             if i > 0 {
                 self.out.write_all(b"\n")?;
@@ -141,7 +145,10 @@ impl<'s, W: Write> Sink<'s, W> {
                 Some(width) => self.wrapped(seg, width)?,
             }
         }
-        write!(self.out, "{}", style.suffix())
+        if !plain {
+            write!(self.out, "{}", style.suffix())?;
+        }
+        Ok(())
     }
 
     fn pad(&mut self, n: usize) -> io::Result<()> {

@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::event::{Envelope, s};
-use super::format::denials;
+use super::event::Event;
+use super::format::{denials, token_counts};
 use super::sink::Sink;
 use super::theme::Role;
 use crate::sanitize;
@@ -26,12 +26,12 @@ impl Summary {
         Summary { json, open: None }
     }
 
-    pub fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+    pub fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
         match (ev.kind(), ev.subtype()) {
             ("system", "init") => {
                 // A turn starts with init; one still open never got its result.
                 self.finish(o)?;
-                self.open = Some(s(&ev.session_id).to_owned());
+                self.open = Some(ev.session().unwrap_or_default().into_owned());
                 Ok(())
             }
             ("result", _) => {
@@ -59,24 +59,25 @@ impl Summary {
         o.newline()
     }
 
-    fn result<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+    fn result<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
         let subtype = ev.subtype();
-        let failed = ev.is_error.unwrap_or(subtype != "success");
+        let failed = ev.bool("is_error").unwrap_or(subtype != "success");
         let status = if failed { "failure" } else { "success" };
-        let usage = ev.usage.unwrap_or_default();
+        let (input, output) = ev.object("usage").map_or((None, None), token_counts);
         // (name in the text line, name in JSON as the CLI spells it, value)
         let fields: [(&str, &str, Option<f64>); 6] = [
-            ("turns", "num_turns", ev.num_turns),
-            ("duration_ms", "duration_ms", ev.duration_ms),
-            ("cost_usd", "total_cost_usd", ev.total_cost_usd),
-            ("input_tokens", "input_tokens", usage.input_tokens),
-            ("output_tokens", "output_tokens", usage.output_tokens),
+            ("turns", "num_turns", ev.f64("num_turns")),
+            ("duration_ms", "duration_ms", ev.f64("duration_ms")),
+            ("cost_usd", "total_cost_usd", ev.f64("total_cost_usd")),
+            ("input_tokens", "input_tokens", input),
+            ("output_tokens", "output_tokens", output),
             (
                 "api_error_status",
                 "api_error_status",
-                ev.api_error_status.filter(|_| failed),
+                ev.f64("api_error_status").filter(|_| failed),
             ),
         ];
+        let session = ev.session();
         let denied = denials(ev);
         if self.json {
             let mut m = Map::new();
@@ -86,7 +87,10 @@ impl Summary {
             for (_, k, v) in fields {
                 m.insert(k.into(), v.map_or(Value::Null, number));
             }
-            m.insert("session_id".into(), clean(s(&ev.session_id)).into());
+            m.insert(
+                "session_id".into(),
+                clean(session.as_deref().unwrap_or("")).into(),
+            );
             let names: Vec<Value> = denied
                 .iter()
                 .flat_map(|d| d.split(", "))
@@ -102,18 +106,28 @@ impl Summary {
         }
         for (k, _, v) in fields {
             if let Some(v) = v {
-                o.label(Role::Plain, &format!(" {k}={v}"))?;
+                o.label(Role::Plain, &format!(" {k}={}", readable(v)))?;
             }
         }
         if let Some(names) = denied {
             o.label(Role::Plain, " denied=")?;
             o.inline(Role::Plain, &names.replace(", ", ","))?;
         }
-        if let Some(id) = &ev.session_id {
+        if let Some(id) = &session {
             o.label(Role::Plain, " session=")?;
-            o.inline(Role::Plain, id.as_str())?;
+            o.inline(Role::Plain, id)?;
         }
         o.newline()
+    }
+}
+
+/// A number for the text line: at most nine decimals, so a cost the CLI
+/// wrote as `0.00048499999999999997` reads `0.000485`.
+fn readable(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e9 {
+        format!("{}", (v * 1e9).round() / 1e9)
+    } else {
+        format!("{v}")
     }
 }
 

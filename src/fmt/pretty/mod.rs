@@ -10,11 +10,13 @@ use std::io::{self, Write};
 
 mod session;
 
-use super::event::{Block, Content, Envelope, s};
+use super::event::{Block, Content, Event};
 use super::sink::Sink;
 use super::stream::{Kind, Step, Streamed};
+use super::strings;
 use super::theme::Role;
 use super::tool;
+use crate::json::Value;
 
 /// What the pretty style shows.
 #[derive(Debug, Clone, Copy)]
@@ -46,9 +48,9 @@ impl Pretty {
         }
     }
 
-    pub fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+    pub fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
         // A subagent's messages (inside a Task call) are indented under it.
-        let nested = ev.parent_tool_use_id.is_some();
+        let nested = ev.parent().is_some();
         o.set_base(if nested { 2 } else { 0 });
         match ev.kind() {
             "stream_event" => return self.stream_event(ev, o),
@@ -77,20 +79,20 @@ impl Pretty {
         Ok(())
     }
 
-    fn stream_event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(se) = &ev.event else {
+    fn stream_event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        let Some(se) = ev.stream_event() else {
             return Ok(());
         };
         let show_thinking = self.opts.thinking;
-        match self.stream.step(se) {
+        match self.stream.step(&se) {
             Step::Start(Kind::Text) => o.end_line()?,
             Step::Start(Kind::Thinking) if show_thinking => {
                 o.end_line()?;
                 o.label(Role::Thinking, "∴ ")?;
                 o.set_indent(2);
             }
-            Step::Delta(Kind::Text, t) => o.text(Role::Plain, t)?,
-            Step::Delta(Kind::Thinking, t) if show_thinking => o.text(Role::Thinking, t)?,
+            Step::Delta(Kind::Text, t) => o.text(Role::Plain, &t)?,
+            Step::Delta(Kind::Thinking, t) if show_thinking => o.text(Role::Thinking, &t)?,
             Step::Stop(kind) if kind == Kind::Text || show_thinking => {
                 o.end_line()?;
                 o.set_indent(0);
@@ -101,22 +103,21 @@ impl Pretty {
         Ok(())
     }
 
-    fn assistant<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(msg) = &ev.message else {
+    fn assistant<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        let Some((id, content)) = ev.message() else {
             return Ok(());
         };
-        let id = s(&msg.id);
-        let role = if ev.error.is_some() {
+        let role = if ev.get("error").is_some_and(|v| !v.is_null()) {
             Role::Error
         } else {
             Role::Plain
         };
-        match &msg.content {
+        match content {
             None => {}
-            Some(Content::Text(t)) => self.say(o, role, t.as_str())?,
+            Some(Content::Text(t)) => self.say(o, role, t)?,
             Some(Content::Blocks(blocks)) => {
-                for b in blocks {
-                    self.assistant_block(id, b, role, o)?;
+                for b in blocks.filter_map(Block::of) {
+                    self.assistant_block(&id, &b, role, o)?;
                 }
             }
         }
@@ -131,12 +132,17 @@ impl Pretty {
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         match b.kind() {
-            "text" if !self.stream.take(id, Kind::Text) => self.say(o, role, s(&b.text)),
+            "text" if !self.stream.take(id, Kind::Text) => match b.text {
+                Some(t) => self.say(o, role, t),
+                None => Ok(()),
+            },
             "thinking" if !self.stream.take(id, Kind::Thinking) && self.opts.thinking => {
                 o.end_line()?;
                 o.label(Role::Thinking, "∴ ")?;
                 o.set_indent(2);
-                o.text(Role::Thinking, s(&b.thinking))?;
+                if let Some(t) = b.thinking {
+                    strings::write(o, Role::Thinking, t)?;
+                }
                 o.end_line()?;
                 o.set_indent(0);
                 Ok(())
@@ -145,11 +151,11 @@ impl Pretty {
                 line(o, Role::Thinking, "∴ (redacted thinking)")
             }
             "tool_use" | "server_tool_use" | "mcp_tool_use" => {
-                let name = s(&b.name);
+                let name = Block::str(b.name);
                 o.end_line()?;
                 o.label(Role::Tool, "● ")?;
-                o.inline(Role::Tool, name)?;
-                let detail = tool::call_detail(name, b.input);
+                o.inline(Role::Tool, &name)?;
+                let detail = tool::call_detail(&name, b.input);
                 if !detail.is_empty() {
                     o.label(Role::Plain, "(")?;
                     o.inline(Role::Plain, &detail)?;
@@ -168,26 +174,35 @@ impl Pretty {
     }
 
     /// Assistant text on its own lines.
-    fn say<W: Write>(&mut self, o: &mut Sink<'_, W>, role: Role, text: &str) -> io::Result<()> {
+    fn say<W: Write>(
+        &mut self,
+        o: &mut Sink<'_, W>,
+        role: Role,
+        text: Value<'_>,
+    ) -> io::Result<()> {
         o.end_line()?;
-        o.text(role, text)?;
+        strings::write(o, role, text)?;
         o.end_line()
     }
 
-    fn user<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(msg) = &ev.message else {
+    fn user<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        let Some((_, content)) = ev.message() else {
             return Ok(());
         };
-        let replay = ev.is_replay == Some(true);
-        match &msg.content {
+        let replay = ev.is_replay();
+        match content {
             None => Ok(()),
-            Some(Content::Text(t)) => user_text(o, t.as_str(), replay),
+            Some(Content::Text(t)) => user_text(o, t, replay),
             Some(Content::Blocks(blocks)) => {
-                for b in blocks {
+                for b in blocks.filter_map(Block::of) {
                     match b.kind() {
-                        "tool_result" => self.tool_result(b, o)?,
-                        "text" => user_text(o, s(&b.text), replay)?,
-                        other => user_text(o, &format!("[{other}]"), replay)?,
+                        "tool_result" => self.tool_result(&b, o)?,
+                        "text" => {
+                            if let Some(t) = b.text {
+                                user_text(o, t, replay)?;
+                            }
+                        }
+                        other => user_label(o, &format!("[{other}]"), replay)?,
                     }
                 }
                 Ok(())
@@ -196,16 +211,20 @@ impl Pretty {
     }
 
     fn tool_result<W: Write>(&mut self, b: &Block<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let role = if b.is_error == Some(true) {
-            Role::Error
-        } else {
-            Role::Plain
-        };
-        let text = tool::result_text(b.content.as_ref());
-        let (shown, omitted) = tool::head(&text, self.opts.max_lines);
+        let role = if b.is_error { Role::Error } else { Role::Plain };
+        let pieces = tool::pieces(b.content);
         o.end_line()?;
         o.label(Role::Dim, "  ⎿ ")?;
         o.set_indent(4);
+        if self.opts.max_lines == 0 {
+            if !tool::write_all(o, role, &pieces)? {
+                o.label(Role::Dim, "(no output)")?;
+            }
+            o.end_line()?;
+            o.set_indent(0);
+            return Ok(());
+        }
+        let (shown, omitted) = tool::head(&pieces, self.opts.max_lines);
         if shown.is_empty() {
             o.label(Role::Dim, "(no output)")?;
         } else {
@@ -224,9 +243,14 @@ impl Pretty {
 
 /// A user message: the interrupt notice, the user's own words (replayed
 /// input, including steering), or other user-side text.
-fn user_text<W: Write>(o: &mut Sink<'_, W>, text: &str, replay: bool) -> io::Result<()> {
+fn user_text<W: Write>(o: &mut Sink<'_, W>, text: Value<'_>, replay: bool) -> io::Result<()> {
+    const INTERRUPTED: &str = "[Request interrupted by user";
     o.end_line()?;
-    if let Some(rest) = text.strip_prefix("[Request interrupted by user") {
+    if let Some((head, _)) = text.as_str_prefix(INTERRUPTED.len())
+        && head == INTERRUPTED
+    {
+        let short = tool::short(text, 200).unwrap_or_default();
+        let rest = &short[INTERRUPTED.len()..];
         o.label(Role::Warning, "⏹ Request interrupted by user")?;
         o.inline(Role::Warning, rest.strip_suffix(']').unwrap_or(rest))?;
         return o.end_line();
@@ -234,22 +258,31 @@ fn user_text<W: Write>(o: &mut Sink<'_, W>, text: &str, replay: bool) -> io::Res
     let role = if replay { Role::User } else { Role::Dim };
     o.label(role, "❯ ")?;
     o.set_indent(2);
-    o.text(role, text)?;
+    strings::write(o, role, text)?;
     o.set_indent(0);
     o.end_line()
 }
 
+/// A user-side block that is not text, as a label (`[image]`).
+fn user_label<W: Write>(o: &mut Sink<'_, W>, label: &str, replay: bool) -> io::Result<()> {
+    o.end_line()?;
+    let role = if replay { Role::User } else { Role::Dim };
+    o.label(role, "❯ ")?;
+    o.inline(role, label)?;
+    o.end_line()
+}
+
 /// One dim line naming an event type cc-fmt does not show.
-fn unknown<W: Write>(ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+fn unknown<W: Write>(ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
     o.end_line()?;
     o.label(Role::Dim, "· ")?;
     match ev.kind() {
         "" => o.label(Role::Dim, "(event without a type)")?,
         kind => o.inline(Role::Dim, kind)?,
     }
-    if let Some(sub) = &ev.subtype {
+    if let Some(sub) = ev.subtype_opt() {
         o.label(Role::Dim, "/")?;
-        o.inline(Role::Dim, sub.as_str())?;
+        o.inline(Role::Dim, sub)?;
     }
     o.end_line()
 }

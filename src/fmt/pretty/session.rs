@@ -5,43 +5,35 @@
 use std::io::{self, Write};
 
 use super::{Pretty, line, num, unknown};
-use crate::fmt::event::{Control, Envelope, Text, s, view};
+use crate::fmt::event::{Event, members, string};
 use crate::fmt::format::{cost, denials, duration, tokens, turns};
 use crate::fmt::sink::Sink;
 use crate::fmt::theme::Role;
 use crate::fmt::tool;
 
-/// The payload of an interrupt's success response (`still_queued` since 2.1).
-#[derive(serde::Deserialize)]
-struct Receipt<'a> {
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    still_queued: &'a serde_json::value::RawValue,
-}
-
 impl Pretty {
     pub(super) fn system<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         match ev.subtype() {
             "init" => self.header(ev, o),
             "api_retry" => {
                 o.end_line()?;
-                let mut msg = format!("⚠ API retry {}", num(ev.attempt));
-                if let Some(max) = ev.max_retries {
+                let mut msg = format!("⚠ API retry {}", num(ev.f64("attempt")));
+                if let Some(max) = ev.f64("max_retries") {
                     msg.push_str(&format!("/{}", num(Some(max))));
                 }
-                if let Some(ms) = ev.retry_delay_ms {
+                if let Some(ms) = ev.f64("retry_delay_ms") {
                     msg.push_str(&format!(" in {}", duration(ms)));
                 }
                 o.label(Role::Warning, &msg)?;
-                if let Some(err) = &ev.error {
+                if let Some(err) = ev.str("error") {
                     o.label(Role::Warning, ": ")?;
-                    o.inline(Role::Warning, err.as_str())?;
+                    o.inline(Role::Warning, &err)?;
                 }
-                if let Some(status) = ev.error_status {
+                if let Some(status) = ev.f64("error_status") {
                     o.label(Role::Warning, &format!(" (HTTP {})", num(Some(status))))?;
                 }
                 o.end_line()
@@ -49,16 +41,17 @@ impl Pretty {
             "task_started" => {
                 o.end_line()?;
                 o.label(Role::Dim, "· task started: ")?;
-                o.inline(Role::Dim, s(&ev.description))?;
-                if let Some(kind) = &ev.task_type {
+                o.inline(Role::Dim, &ev.str("description").unwrap_or_default())?;
+                if let Some(kind) = ev.str("task_type") {
                     o.label(Role::Dim, " (")?;
-                    o.inline(Role::Dim, kind.as_str())?;
+                    o.inline(Role::Dim, &kind)?;
                     o.label(Role::Dim, ")")?;
                 }
                 o.end_line()
             }
             "task_notification" => {
-                let status = s(&ev.status);
+                let status = ev.str("status").unwrap_or_default();
+                let status = &*status;
                 let role = if status == "failed" {
                     Role::Warning
                 } else {
@@ -68,10 +61,10 @@ impl Pretty {
                 o.label(role, "· task ")?;
                 o.inline(role, if status.is_empty() { "ended" } else { status })?;
                 o.label(role, ": ")?;
-                o.inline(role, s(&ev.summary))?;
+                o.inline(role, &ev.str("summary").unwrap_or_default())?;
                 o.end_line()
             }
-            "status" => match s(&ev.status) {
+            "status" => match ev.str("status").as_deref().unwrap_or("") {
                 "" | "requesting" => Ok(()),
                 other => {
                     o.end_line()?;
@@ -88,7 +81,7 @@ impl Pretty {
 
     pub(super) fn header<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         o.end_line()?;
@@ -101,30 +94,36 @@ impl Pretty {
         self.open = true;
         self.stream.reset();
         o.label(Role::Header, "──")?;
-        let fields: [(&str, &Option<Text>); 4] = [
-            ("", &ev.model),
-            ("", &ev.cwd),
-            ("session ", &ev.session_id),
-            ("permission mode ", &ev.permission_mode),
+        members!(ev,
+            "model" => model,
+            "cwd" => cwd,
+            "session_id" => session,
+            "permissionMode" => mode,
+        );
+        let fields = [
+            ("", string(model)),
+            ("", string(cwd)),
+            ("session ", string(session)),
+            ("permission mode ", string(mode)),
         ];
         for (i, (name, value)) in fields.iter().filter(|(_, v)| v.is_some()).enumerate() {
             o.label(Role::Header, if i == 0 { " " } else { " · " })?;
             o.label(Role::Header, name)?;
-            o.inline(Role::Header, s(value))?;
+            o.inline(Role::Header, value.as_deref().unwrap_or(""))?;
         }
         o.end_line()
     }
 
     pub(super) fn result<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         o.end_line()?;
         self.open = false;
         self.stream.reset();
         let subtype = ev.subtype();
-        let failed = ev.is_error.unwrap_or(subtype != "success");
+        let failed = ev.bool("is_error").unwrap_or(subtype != "success");
         let role = if failed { Role::Error } else { Role::Success };
         o.label(role, if failed { "✗ failure" } else { "✓ success" })?;
         if !subtype.is_empty() && subtype != "success" {
@@ -133,21 +132,20 @@ impl Pretty {
             o.label(role, ")")?;
         }
         if failed {
-            if let Some(status) = ev.api_error_status {
+            if let Some(status) = ev.f64("api_error_status") {
                 o.label(role, &format!(" · HTTP {}", num(Some(status))))?;
             }
-            if let Some(text) = &ev.result {
+            if let Some(short) = ev.get("result").and_then(|v| tool::short(v, 200)) {
                 o.label(role, " · ")?;
-                let short = tool::shorten(text.0.clone(), 200);
                 o.inline(role, &short)?;
             }
         }
         let mut stats = String::new();
         for part in [
-            turns(ev.num_turns),
-            ev.duration_ms.map(duration),
-            ev.total_cost_usd.map(cost),
-            tokens(ev.usage),
+            turns(ev.f64("num_turns")),
+            ev.f64("duration_ms").map(duration),
+            ev.f64("total_cost_usd").map(cost),
+            tokens(ev.object("usage")),
         ]
         .into_iter()
         .flatten()
@@ -165,24 +163,24 @@ impl Pretty {
 
     pub(super) fn control_request<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
-        let none = Control::default();
-        let req = ev.request.as_deref().unwrap_or(&none);
-        match s(&req.subtype) {
+        members!(opt ev.object("request"), "subtype" => subtype, "tool_name" => tool_name, "input" => input);
+        match string(subtype).as_deref().unwrap_or("") {
             "interrupt" => {
                 if self.interrupts.len() < 64 {
-                    self.interrupts.push(s(&ev.request_id).to_owned());
+                    let id = ev.str("request_id").unwrap_or_default();
+                    self.interrupts.push(id.into_owned());
                 }
                 line(o, Role::Dim, "· interrupt requested")
             }
             "can_use_tool" => {
-                let name = s(&req.tool_name);
+                let name = string(tool_name).unwrap_or_default();
                 o.end_line()?;
                 o.label(Role::Warning, "? permission asked for ")?;
-                o.inline(Role::Warning, name)?;
-                let detail = tool::call_detail(name, req.input);
+                o.inline(Role::Warning, &name)?;
+                let detail = tool::call_detail(&name, input.and_then(|v| v.as_object()));
                 if !detail.is_empty() {
                     o.label(Role::Warning, "(")?;
                     o.inline(Role::Warning, &detail)?;
@@ -201,27 +199,31 @@ impl Pretty {
 
     pub(super) fn control_response<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
-        let none = Control::default();
-        let resp = ev.response.as_deref().unwrap_or(&none);
-        let id = s(&resp.request_id);
-        if s(&resp.subtype) == "error" {
+        members!(opt ev.object("response"),
+            "subtype" => subtype,
+            "request_id" => request_id,
+            "error" => error,
+            "response" => payload,
+        );
+        let id = string(request_id).unwrap_or_default();
+        if string(subtype).as_deref() == Some("error") {
             o.end_line()?;
             o.label(Role::Error, "✗ control request failed: ")?;
-            o.inline(Role::Error, s(&resp.error))?;
+            o.inline(Role::Error, &string(error).unwrap_or_default())?;
             return o.end_line();
         }
         // An interrupt is answered by an empty success (older CLIs) or a
         // receipt listing `still_queued`; other requests carry a payload.
-        let known = self.interrupts.iter().position(|i| i == id);
+        let known = self.interrupts.iter().position(|i| *i == id);
         let interrupt = match known {
             Some(at) => {
                 self.interrupts.remove(at);
                 true
             }
-            None => resp.response.is_none() || view::<Receipt>(resp.response).is_some(),
+            None => payload.is_none_or(|p| p.get("still_queued").is_some()),
         };
         if interrupt {
             line(o, Role::Warning, "⏹ interrupt acknowledged")
