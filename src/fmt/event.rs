@@ -170,6 +170,8 @@ impl<'a> Content<'a> {
 #[derive(Default)]
 pub struct Block<'a> {
     pub kind: Cow<'a, str>,
+    pub id: Option<Value<'a>>,
+    pub tool_use_id: Option<Value<'a>>,
     pub text: Option<Value<'a>>,
     pub thinking: Option<Value<'a>>,
     pub name: Option<Value<'a>>,
@@ -184,6 +186,8 @@ impl<'a> Block<'a> {
         let obj = v.as_object()?;
         members!(obj,
             "type" => kind,
+            "id" => id,
+            "tool_use_id" => tool_use_id,
             "text" => text,
             "thinking" => thinking,
             "name" => name,
@@ -193,6 +197,8 @@ impl<'a> Block<'a> {
         );
         Some(Block {
             kind: string(kind).unwrap_or_default(),
+            id,
+            tool_use_id,
             text,
             thinking,
             name,

@@ -1,8 +1,8 @@
 //! Numbers as people read them: durations, costs, token counts, turns, and
 //! the tools a result says were denied.
 
-use super::event::{Event, members};
-use crate::json::Object;
+use super::event::members;
+use crate::json::{Object, Value};
 
 /// `850ms`, `4.1s`, `2m05s`.
 pub fn duration(ms: f64) -> String {
@@ -48,6 +48,19 @@ pub fn token_counts(usage: Object<'_>) -> (Option<f64>, Option<f64>) {
     )
 }
 
+/// `1234567` as `1,234,567`.
+pub fn grouped(n: f64) -> String {
+    let digits = format!("{}", n.max(0.0).round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `1 turn`, `3 turns`.
 pub fn turns(n: Option<f64>) -> Option<String> {
     let n = n?;
@@ -59,8 +72,8 @@ pub fn turns(n: Option<f64>) -> Option<String> {
 }
 
 /// The names of the denied tools, comma-separated, each once; untrusted.
-pub fn denials(ev: &Event<'_>) -> Option<String> {
-    let list = ev.array("permission_denials")?;
+pub fn denials(list: Value<'_>) -> Option<String> {
+    let list = list.as_array()?;
     let mut names: Vec<String> = Vec::new();
     for d in list {
         let Some(name) = d.get("tool_name").and_then(|v| v.as_str()) else {
@@ -82,6 +95,13 @@ mod tests {
         assert_eq!(duration(67.0), "67ms");
         assert_eq!(duration(4120.0), "4.1s");
         assert_eq!(duration(125_000.0), "2m05s");
+    }
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(grouped(964_665.0), "964,665");
+        assert_eq!(grouped(12.0), "12");
+        assert_eq!(grouped(1_000_000.0), "1,000,000");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! cc-fmt: Claude Code stream-json as a human transcript (`pretty`), as the
-//! assistant's text alone (`text`), or as one line per result (`summary`).
+//! final answers (`text`), as one line per result (`summary`), or as a
+//! Markdown transcript (`markdown`).
 //!
 //! Promises: every input line is read by the one reader ([`crate::json`]),
 //! lazily: only what is shown is decoded, and a huge string only as far as
@@ -11,7 +12,11 @@
 
 mod event;
 mod format;
+mod markdown;
+mod notices;
 mod pretty;
+mod recent;
+mod render;
 mod sink;
 mod stream;
 mod strings;
@@ -32,6 +37,7 @@ use crate::json::Reader;
 use crate::output::{self, Flow, Item};
 
 use event::Event;
+use render::Renderer;
 use sink::{Screen, Sink};
 use theme::Theme;
 
@@ -39,21 +45,33 @@ const TOOL: &str = "cc-fmt";
 
 const EXAMPLES: &str = "\
 Examples:
-  claude -p --output-format stream-json --verbose 'list the files' | cc-fmt
-  cc-fmt --style text session.jsonl            # just the assistant's words
-  cc-fmt --style summary --json runs/*.jsonl   # one JSON object per result, for CI
-  cc-fmt --no-thinking --max-lines 0 < session.jsonl";
+  cc-prompt 'fix the test' | cc-run | cc-fmt     # the transcript, live
+  cc-fmt --style text session.jsonl            # the final answer, as claude -p prints it
+  cc-fmt --style summary runs/*.jsonl          # one line per result, a total, exit 1 if one failed
+  cc-fmt --style summary --json runs/*.jsonl   # the same as JSON objects, for CI
+  cc-fmt --style markdown log.jsonl >> \"$GITHUB_STEP_SUMMARY\"
+  cc-fmt --no-thinking --max-lines 0 < session.jsonl
+
+Several sessions in one input (merged runs, `parallel --line-buffer`) show
+as lanes: from the second session on, each line starts with its session's
+`[n]` label. For totals and a batch's exit status across many runs, see
+also cc-stats.";
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Style {
-    /// A readable transcript: header, text, thinking, tool calls and results, footers.
+    /// A readable transcript: header, text, thinking, tool calls and
+    /// results, prompts, warnings, footers; lanes for several sessions.
     #[default]
     Pretty,
-    /// Only the assistant's text, as `claude -p` prints it.
+    /// What `claude -p` prints: the final answer of each turn (--all-text:
+    /// every assistant text block).
     Text,
-    /// One line per result: status, turns, duration, cost, tokens, session.
+    /// One line per result, naming its file and session, and a total line;
+    /// exit status 1 when a session failed or has no result.
     Summary,
+    /// A Markdown transcript for $GITHUB_STEP_SUMMARY and pull requests.
+    Markdown,
 }
 
 /// Formats Claude Code stream-json output for people.
@@ -63,9 +81,10 @@ pub enum Style {
     version,
     about = "Format Claude Code stream-json output as a readable transcript",
     long_about = "Reads the JSON lines of `claude -p --output-format stream-json --verbose` \
-(or cc-run) and shows them for people: a transcript (pretty), the assistant's text alone \
-(text), or one line per result (summary). Text from the input is made terminal-safe: \
-escape sequences and other control characters are shown, never sent to the terminal.",
+(or cc-run) and shows them for people: a transcript (pretty), the final answers (text), \
+one line per result (summary) or a Markdown transcript (markdown). Text from the input is \
+made terminal-safe: escape sequences and other control characters are shown, never sent \
+to the terminal.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -96,31 +115,11 @@ pub struct Cli {
     /// With --style summary: one JSON object per result instead of a line of text.
     #[arg(long)]
     pub json: bool,
-}
 
-/// The renderer of the chosen style.
-enum Renderer {
-    Pretty(pretty::Pretty),
-    Text(text::Text),
-    Summary(summary::Summary),
-}
-
-impl Renderer {
-    fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> std::io::Result<()> {
-        match self {
-            Renderer::Pretty(r) => r.event(ev, o),
-            Renderer::Text(r) => r.event(ev, o),
-            Renderer::Summary(r) => r.event(ev, o),
-        }
-    }
-
-    fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> std::io::Result<()> {
-        match self {
-            Renderer::Pretty(r) => r.finish(o),
-            Renderer::Text(r) => r.finish(o),
-            Renderer::Summary(r) => r.finish(o),
-        }
-    }
+    /// With --style text: every assistant text block, not only the final
+    /// answers.
+    #[arg(long)]
+    pub all_text: bool,
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
@@ -129,11 +128,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         (Some(Style::Summary), _) | (_, false) => cli.style.unwrap_or_default(),
         (Some(_), true) => return Err(Error::usage("--json goes with --style summary")),
     };
-    let color =
-        cli.color.enabled() && !(style == Style::Summary && cli.json) && style != Style::Text;
-    // Summary lines stay one line each, whatever the width.
+    if cli.all_text && style != Style::Text {
+        return Err(Error::usage("--all-text goes with --style text"));
+    }
+    let color = cli.color.enabled()
+        && match style {
+            Style::Pretty => true,
+            Style::Summary => !cli.json,
+            Style::Text | Style::Markdown => false,
+        };
+    // Summary lines stay one line each, Markdown is never wrapped.
     let width = match style {
-        Style::Summary => None,
+        Style::Summary | Style::Markdown => None,
         _ => cli.width.or_else(terminal_width),
     };
     let mut screen = Screen::new(Theme::new(color), width);
@@ -142,9 +148,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             thinking: !cli.no_thinking,
             max_lines: cli.max_lines,
         })),
-        Style::Text => Renderer::Text(text::Text::default()),
+        Style::Text => Renderer::Text(text::Text::new(cli.all_text)),
         Style::Summary => Renderer::Summary(summary::Summary::new(cli.json)),
+        Style::Markdown => Renderer::Markdown(markdown::Markdown::new(cli.max_lines)),
     };
+    let from_files = cli.input.files.iter().any(|f| f.as_os_str() != "-");
     let mut bad = false;
     let mut reader = Reader::default();
     let mut out = output::stdout();
@@ -153,6 +161,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         cli.input.max_line,
         &mut out,
         |at, item, out| {
+            if at.line == 1 && from_files {
+                // Line numbers start again with each file.
+                renderer.source(Some(at.source.to_string()).filter(|s| s != "stdin"));
+            }
             match item {
                 Item::Line(bytes) => match reader.read(bytes).and_then(|doc| doc.object()) {
                     Ok(obj) => {
@@ -176,7 +188,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     )?;
     renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
     out.flush()?;
-    Ok(app::status(bad))
+    Ok(app::status(bad || renderer.failed()))
 }
 
 /// The width to wrap at when stdout is a terminal: COLUMNS, else the terminal's.

@@ -1,8 +1,11 @@
-//! The `text` style: only the assistant's text, as `claude -p` prints it.
+//! The `text` style: what `claude -p` prints, the final answer of each
+//! turn (the `result` text of each result); with `--all-text`, every
+//! assistant text block instead.
 //!
-//! Promises: every assistant text block once, each ending a line; streamed
-//! as it arrives with partial messages, and then not repeated; nothing else
-//! (no thinking, tools, colours or unknown events).
+//! Promises: each answer ends a line; with `--all-text`, every assistant
+//! text block once, streamed as it arrives with partial messages and then
+//! not repeated; nothing else (no thinking, tools, colours or unknown
+//! events).
 
 use std::io::{self, Write};
 
@@ -15,11 +18,26 @@ use crate::json::Value;
 
 #[derive(Debug, Default)]
 pub struct Text {
+    /// Every assistant text block, not only the answers.
+    all: bool,
     stream: Streamed,
 }
 
 impl Text {
+    pub fn new(all: bool) -> Self {
+        Text {
+            all,
+            stream: Streamed::default(),
+        }
+    }
+
     pub fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        if !self.all {
+            return match ev.get("result").filter(|_| ev.kind() == "result") {
+                Some(text) => say(o, text),
+                None => Ok(()),
+            };
+        }
         match ev.kind() {
             "stream_event" => {
                 let Some(se) = ev.stream_event() else {

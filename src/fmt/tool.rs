@@ -12,6 +12,7 @@ use super::event::{Block, members, string};
 use super::sink::Sink;
 use super::strings::{RawLines, chunks, count_lines, inner, line_prefix};
 use super::theme::Role;
+use crate::json::unescape;
 use crate::json::{Object, Value};
 
 /// Longest input summary shown for a call, in characters.
@@ -109,15 +110,16 @@ pub fn pieces(content: Option<Value<'_>>) -> Vec<Piece<'_>> {
         .collect()
 }
 
-/// The first `max` lines of the pieces, joined by newlines, each line cut
-/// to [`MAX_RESULT_LINE`] characters, and how many lines were left out. A
-/// piece's final newline ends its last line and starts none.
+/// The first `max` lines of the pieces (all when `max` is 0), joined by
+/// newlines, each line cut to [`MAX_RESULT_LINE`] characters when some are
+/// left out, and how many lines were left out. A piece's final newline
+/// ends its last line and starts none.
 pub fn head(pieces: &[Piece<'_>], max: usize) -> (String, usize) {
     let mut acc = Head {
         shown: String::new(),
         kept: 0,
         omitted: 0,
-        max,
+        max: if max == 0 { usize::MAX } else { max },
     };
     for piece in pieces {
         match piece {
@@ -129,7 +131,13 @@ pub fn head(pieces: &[Piece<'_>], max: usize) -> (String, usize) {
                     if raw.is_empty() && lines.rest().is_none() {
                         break; // the final newline ends a line, starts none
                     }
-                    acc.push(|| cut_line(raw));
+                    acc.push(|| {
+                        if max == 0 {
+                            unescape(raw)
+                        } else {
+                            cut_line(raw)
+                        }
+                    });
                 }
                 acc.omitted += lines.rest().map_or(0, count_lines);
             }
