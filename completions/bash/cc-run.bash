@@ -23,7 +23,7 @@ _cc__run() {
 
     case "${cmd}" in
         cc__run)
-            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --permit --permit-file --arg --argjson --ask --ask-timeout --fail-on-denial --help --version"
+            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --permit --permit-file --arg --argjson --ask --ask-timeout --no-partial --fail-on-denial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[cc-run] = {|@words|
             cand -v 'Print the command line, the relevant environment (secrets redacted) and the child''s fate on stderr'
             cand --verbose 'Print the command line, the relevant environment (secrets redacted) and the child''s fate on stderr'
             cand --ask 'Leave permission prompts to a person: they go downstream (cc-fmt shows `? #3 Bash(touch x)`), and `/allow 3` or `/deny 3 why` written to cc-steer''s FIFO answers them. Implies `--permission-prompt-tool stdio` for claude. Once cc-run''s input has ended, a prompt nobody can answer is denied at once'
+            cand --no-partial 'Do not ask claude for partial messages. By default cc-run passes `--include-partial-messages`, so text streams to cc-fmt as the model writes it'
             cand --fail-on-denial 'Exit 6 when the session denied any tool call (the result''s permission_denials), with one line naming the tools'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -11,6 +11,7 @@ complete -c cc-run -l ask-timeout -d 'Deny a prompt left to a person after DURAT
 complete -c cc-run -l no-fail-fast -d 'Wait out the CLI\'s retries of authentication and billing failures'
 complete -c cc-run -s v -l verbose -d 'Print the command line, the relevant environment (secrets redacted) and the child\'s fate on stderr'
 complete -c cc-run -l ask -d 'Leave permission prompts to a person: they go downstream (cc-fmt shows `? #3 Bash(touch x)`), and `/allow 3` or `/deny 3 why` written to cc-steer\'s FIFO answers them. Implies `--permission-prompt-tool stdio` for claude. Once cc-run\'s input has ended, a prompt nobody can answer is denied at once'
+complete -c cc-run -l no-partial -d 'Do not ask claude for partial messages. By default cc-run passes `--include-partial-messages`, so text streams to cc-fmt as the model writes it'
 complete -c cc-run -l fail-on-denial -d 'Exit 6 when the session denied any tool call (the result\'s permission_denials), with one line naming the tools'
 complete -c cc-run -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cc-run -s V -l version -d 'Print version'
