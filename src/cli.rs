@@ -64,6 +64,7 @@ pub fn commands() -> Vec<(&'static str, clap::Command)> {
         ("cc-filter", crate::filter::Cli::command()),
         ("cc-fmt", crate::fmt::Cli::command()),
         ("cc-replay", crate::replay::Cli::command()),
+        ("cc-stats", crate::stats::Cli::command()),
     ]
 }
 

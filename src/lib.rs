@@ -24,4 +24,5 @@ pub mod fmt;
 pub mod prompt;
 pub mod replay;
 pub mod run;
+pub mod stats;
 pub mod steer;

@@ -53,6 +53,13 @@ fn is_tag(c: char) -> bool {
     matches!(c, '\u{e0000}'..='\u{e007f}')
 }
 
+/// True for a character that must not reach a terminal raw where it
+/// stands alone: a control or an invisible character (writers that escape
+/// such characters, such as cc-stats' JSON, escape all of these).
+pub fn is_unsafe(c: char) -> bool {
+    is_control(c) || is_invisible(c)
+}
+
 fn flagged(c: char) -> bool {
     if c.is_ascii() {
         return is_control(c);

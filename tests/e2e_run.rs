@@ -126,8 +126,7 @@ fn prompt_into_run_prints_the_answer_and_a_result() {
         answer["message"]["content"][0]["text"],
         "echo: hello from ccpipe"
     );
-    let result = events.last().unwrap();
-    assert_eq!(result["type"], "result");
+    let result = events.iter().rev().find(|e| e["type"] == "result").unwrap();
     assert_eq!(result["is_error"], false);
     assert_eq!(result["result"], "echo: hello from ccpipe");
     assert_none_left(&sandbox);
@@ -311,7 +310,9 @@ fn sigint_after_the_input_ended_still_stops_the_turn_cleanly() {
     let status = run.finish(STEP);
     assert_eq!(status.code(), Some(130), "{}", run.transcript());
     let stderr = run.stderr();
-    assert!(stderr.contains("sending SIGINT to claude"), "{stderr}");
+    // claude's input is still open while the turn runs (the control
+    // channel), so the interrupt goes as a request, not as SIGINT.
+    assert!(stderr.contains("sending an interrupt"), "{stderr}");
     assert!(
         !stderr.contains("SIGTERM"),
         "the CLI ended by itself: {stderr}"
@@ -327,7 +328,7 @@ fn timeout_ends_the_session_and_its_tools_with_124() {
     let mut run = session_in_tool(
         &sandbox,
         "3520",
-        &["--timeout", "4s", "--grace", "2s", "--verbose"],
+        &["--timeout", "15s", "--grace", "2s", "--verbose"],
     );
     // Input still open: the timeout interrupts the turn, which ends cleanly.
     let result = run.wait_result(STEP);
@@ -339,9 +340,9 @@ fn timeout_ends_the_session_and_its_tools_with_124() {
     );
     let status = run.finish(STEP);
     assert_eq!(status.code(), Some(124), "{}", run.transcript());
-    assert!(start.elapsed() < Duration::from_secs(30));
+    assert!(start.elapsed() < Duration::from_secs(60));
     let stderr = run.stderr();
-    assert!(stderr.contains("cc-run: timed out after 4s"), "{stderr}");
+    assert!(stderr.contains("cc-run: timed out after 15s"), "{stderr}");
     assert!(stderr.contains("sending an interrupt"), "{stderr}");
     assert!(
         !stderr.contains("SIGTERM"),

@@ -112,6 +112,25 @@ parity! {
     jq_with_entries: [r#"with_entries(select(.key | startswith("t")))"#];
     jq_recursive_numbers: ["[.. | numbers] | add"];
     jq_join_output: ["-j", ".type"];
+    jq_csv: ["-r", r#"select(.type=="result") | [.subtype, .num_turns, .total_cost_usd, .is_error, .stop_reason] | @csv"#];
+    jq_tsv: ["-r", r#"[.type, (.subtype // null), .session_id, (.message | objects | .role)] | @tsv"#];
+    jq_csv_format_string: ["-r", r#"select(.type=="result") | @csv "\([.subtype, .num_turns])""#];
+    // The benchmark's general set (examples/bench/general.sh): most of them
+    // build only part of each line, and must print what jq prints.
+    jq_tool_inputs: [r#".message | objects | .content[]? | select(.type=="tool_use") | .input"#];
+    jq_tools_recipe: [r#"select(.type == "assistant") | .message.content[]? | select(.type == "tool_use") | {id, name, input}"#];
+    jq_bash_commands: ["-r", r#"select(.type=="assistant") | .message.content[] | select(.type=="tool_use" and .name=="Bash") | .input.command"#];
+    jq_deltas: ["-r", r#"select(.type == "stream_event") | .event | select(.type == "content_block_delta") | .delta | select(.type == "text_delta") | .text"#];
+    jq_usage_per_line: [r#"select(.type == "assistant") | select(.message.usage?) | .message.usage | .input_tokens + .output_tokens"#];
+    jq_errors_recipe: [r#"select((.type == "result" and (.is_error or .subtype != "success")) or (.type == "system" and .subtype == "api_retry"))"#];
+    jq_tool_errors: [r#"select(.type=="user") | .message.content[]? | select(.type=="tool_result" and .is_error) | .content"#];
+    jq_reshape: [r#"{kind: .type, sub: (.subtype // null), id: .uuid, blocks: (.message | objects | .content? | length)}"#];
+    jq_interpolate: ["-r", r#""\(.type)/\(.subtype // "-") \(.uuid)""#];
+    jq_result_line: ["-r", r#"select(.type=="result") | "\(.num_turns) turns, $\(.total_cost_usd)""#];
+    jq_has_and_first: [r#"select(has("message")) | .message | objects | .content | arrays | first | .type"#];
+    jq_truthiness_only: [r#"select(.message and .session_id) | .uuid"#];
+    jq_map_types: [r#".message | objects | .content | arrays | map(.type)"#];
+    jq_arg_select: ["--arg", "t", "tool_result", r#"select(.message | objects | .content[]?.type? == $t) | .uuid"#];
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {

@@ -145,8 +145,27 @@ fn claude_args_pass_through_verbatim_after_the_fixed_flags() {
         .code(1);
     let args = std::fs::read_to_string(&args_file).unwrap();
     let expected = "-p\n--input-format\nstream-json\n--output-format\nstream-json\n--verbose\n\
-                    --replay-user-messages\n--model\nx y\n-v\n--timeout\n$HOME\n*\n";
+                    --replay-user-messages\n--include-partial-messages\n--model\nx y\n-v\n\
+                    --timeout\n$HOME\n*\n";
     assert_eq!(args, expected);
+    // --no-partial leaves partial messages out; a flag given twice is not doubled.
+    for (flags, partial) in [
+        (&["--no-partial", "--"][..], 0),
+        (&["--", "--include-partial-messages"][..], 1),
+    ] {
+        run("echo")
+            .env("FAKE_ARGS", &args_file)
+            .args(flags)
+            .write_stdin("")
+            .assert()
+            .code(1);
+        let args = std::fs::read_to_string(&args_file).unwrap();
+        let n = args
+            .lines()
+            .filter(|a| *a == "--include-partial-messages")
+            .count();
+        assert_eq!(n, partial, "{flags:?}: {args}");
+    }
 }
 
 #[test]
@@ -465,7 +484,7 @@ fn secrets_are_redacted_from_stderr_and_verbose_output() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("--replay-user-messages --append-system-prompt"),
+        stderr.contains("--include-partial-messages --append-system-prompt"),
         "{stderr}"
     );
 }

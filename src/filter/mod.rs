@@ -6,6 +6,7 @@
 //! its `source:line` and the run goes on; exit statuses are jq's ([`exit`]).
 //! Memory stays flat as input grows, except with `--slurp`.
 
+pub(crate) mod demand;
 pub(crate) mod jq;
 mod native;
 mod run;

@@ -51,6 +51,8 @@ enum Cmd {
 pub struct ChildInput {
     writer: Arc<Mutex<Option<BufWriter<File>>>>,
     open: Arc<AtomicBool>,
+    /// False once cc-run stopped passing stdin on (an interrupt).
+    from_stdin: Arc<AtomicBool>,
     queue: mpsc::Sender<Cmd>,
 }
 
@@ -60,6 +62,7 @@ impl ChildInput {
         let input = ChildInput {
             writer: Arc::new(Mutex::new(Some(BufWriter::with_capacity(64 * 1024, file)))),
             open: Arc::new(AtomicBool::new(true)),
+            from_stdin: Arc::new(AtomicBool::new(true)),
             queue,
         };
         let writer = input.clone();
@@ -110,6 +113,20 @@ impl ChildInput {
         self.open.store(false, Ordering::SeqCst);
     }
 
+    /// Passes no more of stdin on: the input pump ends.
+    pub fn stop_stdin(&self) {
+        self.from_stdin.store(false, Ordering::SeqCst);
+    }
+
+    /// A line from stdin; `Ok(false)` once the input is closed or stdin is
+    /// no longer passed on.
+    fn write_from_stdin(&self, line: &[u8]) -> io::Result<bool> {
+        if !self.from_stdin.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        self.write_line(line)
+    }
+
     /// Sends `line` (an answer) after what was queued before it.
     pub fn send(&self, line: Vec<u8>) {
         let _ = self.queue.send(Cmd::Line(line));
@@ -118,12 +135,6 @@ impl ChildInput {
     /// Closes the input after what was queued before.
     pub fn close_later(&self) {
         let _ = self.queue.send(Cmd::Close);
-    }
-
-    /// Writes `line` as the last input and closes.
-    pub fn send_last(&self, line: Vec<u8>) {
-        self.send(line);
-        self.close_later();
     }
 }
 
@@ -199,21 +210,21 @@ fn pump_input(
         };
         let written = match kind.as_deref() {
             Some("control_response") => match answer(line, channel) {
-                Ok(Some(line)) => input.write_line(&line),
-                Ok(None) => input.write_line(line),
+                Ok(Some(line)) => input.write_from_stdin(&line),
+                Ok(None) => input.write_from_stdin(line),
                 Err(why) => {
                     crate::app::warn("cc-run", format!("stdin:{n}: {why}; dropped"));
                     continue;
                 }
             },
             Some("user") => {
-                let r = input.write_line(line);
+                let r = input.write_from_stdin(line);
                 if matches!(r, Ok(true)) {
                     channel.user_sent();
                 }
                 r
             }
-            _ => input.write_line(line),
+            _ => input.write_from_stdin(line),
         };
         if let Some(end) = sent(written) {
             return end;

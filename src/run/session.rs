@@ -266,19 +266,22 @@ impl Run {
         }
     }
 
-    /// Asks the CLI to stop the turn and end: an interrupt request, then
-    /// EOF, while its input is open; else SIGINT to claude alone, which
-    /// 2.1.197 handles the same way (the tool is aborted, an
-    /// `error_during_execution` result written, exit 0). False when there
-    /// is nothing left to interrupt.
+    /// Asks the CLI to stop the turn and end: an interrupt request while
+    /// its input is open, after which no more of stdin is passed on and the
+    /// input closes once the session is idle (the CLI writes the interrupted
+    /// turn's result first); else SIGINT to claude alone, which the CLI
+    /// handles the same way. False when there is nothing left to interrupt.
     fn interrupt(&mut self) -> bool {
         if self.interrupted {
             return false;
         }
         if self.input.is_open() {
-            self.note("sending an interrupt and closing claude's input");
+            self.note("sending an interrupt; claude's input ends once the session is idle");
+            self.input.stop_stdin();
             self.input
-                .send_last(interrupt_request(&next_request_id("ccpipe")));
+                .send(interrupt_request(&next_request_id("interrupt")));
+            self.channel.end_input();
+            self.maybe_close();
         } else if let Some(pid) = self.child_pid {
             self.note("sending SIGINT to claude (its input has ended)");
             let _ = nix::sys::signal::kill(pid, Signal::SIGINT);
