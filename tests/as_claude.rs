@@ -424,6 +424,41 @@ fn invoked_as_claude_it_is_the_stand_in() {
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("2.1.332 (Claude Code"));
 }
 
+/// The README's shim and offline pipeline, word for word.
+const SHIM: &str = r#"printf '#!/bin/sh\nexec cc-replay --as-claude "$@"\n' > claude-demo && chmod +x claude-demo"#;
+const PIPELINE: &str = r#"cc-prompt "fix the failing test" | cc-steer s.fifo | cc-run --claude ./claude-demo | cc-fmt"#;
+
+/// The README's first lines show the demo, its picture, then the offline
+/// pipeline, with the commands the tests run.
+#[test]
+fn the_readme_starts_with_the_demo_and_the_offline_pipeline() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let at = |needle: &str| {
+        readme
+            .find(needle)
+            .unwrap_or_else(|| panic!("the README lacks {needle:?}"))
+    };
+    let demo = at("cc-replay --demo | cc-fmt\n");
+    let picture = at("](docs/demo.svg)");
+    let shim = at(&format!("{SHIM}\n"));
+    let pipeline = at(&format!("{PIPELINE}\n"));
+    let quick_start = at("## Quick start");
+    assert!(demo < picture && picture < shim && shim < pipeline && pipeline < quick_start);
+    assert!(readme.contains("It replays, it does not think"));
+    let svg = std::fs::read_to_string(root.join("docs/demo.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(&xml_text(DEMO_STEERING)));
+}
+
+/// `text` as the SVG holds it.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+const DEMO_STEERING: &str = "keep the signature of average, other crates call it";
+
 /// Writes one line to the FIFO as `echo LINE > FIFO` does.
 fn echo_to(fifo: &Path, line: &str) {
     let deadline = Instant::now() + STEP;
@@ -450,11 +485,7 @@ fn the_whole_pipeline_runs_offline_with_a_steering_line() {
         std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
     )
     .unwrap();
-    let script = r#"
-        set -o pipefail
-        printf '#!/bin/sh\nexec cc-replay --as-claude "$@"\n' > claude-demo && chmod +x claude-demo
-        cc-prompt "fix the failing test" | cc-steer s.fifo | cc-run --claude ./claude-demo | cc-fmt --color never --width 100
-    "#;
+    let script = format!("set -o pipefail\n{SHIM}\n{PIPELINE} --color never --width 100\n");
     let mut cmd = Command::new("bash");
     cmd.arg("-c")
         .arg(script)
