@@ -14,6 +14,7 @@
 
 mod as_claude;
 mod claude_args;
+mod host;
 mod pace;
 mod recording;
 
