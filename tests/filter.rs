@@ -622,7 +622,10 @@ fn plain_lookups_give_jaq_results_and_errors_on_odd_input() {
 #[test]
 fn join_is_jaqs_join() {
     for (expr, want) in [
-        (r#"[null,"a",1,true,{"k":[1]}] | join(",")"#, r#""null,a,1,true,{\"k\":[1]}""#),
+        (
+            r#"[null,"a",1,true,{"k":[1]}] | join(",")"#,
+            r#""null,a,1,true,{\"k\":[1]}""#,
+        ),
         (r#"[] | join(",")"#, r#""""#),
         (r#"["é","\u0000"] | join("·")"#, r#""é·\u0000""#),
         (r#"["a"] | join(1)"#, r#""a""#),
@@ -636,6 +639,10 @@ fn join_is_jaqs_join() {
     ] {
         let out = run_stdin(&["-c", expr], "null\n");
         assert_eq!(out.status.code(), Some(5), "{expr}");
-        assert!(text(&out.stderr).contains(err), "{expr}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(err),
+            "{expr}: {}",
+            text(&out.stderr)
+        );
     }
 }
