@@ -12,7 +12,7 @@ shift
 log=${CCPIPE_SESSION_LOG:-claude-session.jsonl}
 
 cc-run --timeout "${CCPIPE_TIMEOUT:-30m}" --prompt "$prompt" -- "$@" < /dev/null \
-    | tee "$log" \
+    | tee -i "$log" \
     | cc-fmt --color never
 status=${PIPESTATUS[0]}
 

@@ -96,6 +96,7 @@ pub struct Cli {
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
+    crate::interrupt::finish_input_on_sigint(&cli.inputs.files);
     let mut out = output::stdout();
     let mut failed = false;
     let mut unknown = false;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory};
 
 use crate::lines::{DEFAULT_MAX_LINE, parse_size};
+use crate::protocol::{MessageOptions, Priority};
 
 /// Inputs of a line-oriented stage: files (stdin when none, or `-`) and the line cap.
 #[derive(Debug, Clone, Args)]
@@ -28,6 +29,31 @@ impl Default for InputArgs {
     }
 }
 
+/// How cc-prompt and cc-steer make user messages.
+#[derive(Debug, Clone, Args)]
+pub struct MessageArgs {
+    /// When the CLI takes up a message that arrives while it is busy
+    /// (default: none given, which the CLI takes as `next`).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub priority: Option<Priority>,
+
+    /// Do not stamp a fresh `uuid` on each user message. With one, the CLI
+    /// reports the message's fate (`command_lifecycle`: queued, started,
+    /// completed or cancelled), lists it in interrupt receipts, and it can
+    /// be withdrawn; cc-fmt folds those events away.
+    #[arg(long)]
+    pub no_uuid: bool,
+}
+
+impl MessageArgs {
+    pub fn options(&self) -> MessageOptions {
+        MessageOptions {
+            priority: self.priority,
+            uuid: !self.no_uuid,
+        }
+    }
+}
+
 /// Every binary's name and clap command, in pipeline order.
 pub fn commands() -> Vec<(&'static str, clap::Command)> {
     vec![
@@ -38,6 +64,7 @@ pub fn commands() -> Vec<(&'static str, clap::Command)> {
         ("cc-filter", crate::filter::Cli::command()),
         ("cc-fmt", crate::fmt::Cli::command()),
         ("cc-replay", crate::replay::Cli::command()),
+        ("cc-stats", crate::stats::Cli::command()),
     ]
 }
 

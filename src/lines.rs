@@ -22,11 +22,15 @@ use crate::error::Error;
 pub const DEFAULT_MAX_LINE: usize = 1 << 30;
 
 const INITIAL_BUF: usize = 256 * 1024;
+/// The least a full buffer grows by.
+const GROW_MIN: usize = 256 * 1024;
 /// A buffer grown past this for a long line is given back once drained;
 /// below it, it is kept (regrowing it for every long line costs more).
 const SHRINK_ABOVE: usize = 64 * 1024 * 1024;
 
-/// Where lines come from, for messages: `stdin` or the file's path.
+/// Where lines come from, for messages: `stdin` or the file's path, made
+/// terminal-safe and kept on one line (a file name may hold an escape
+/// sequence or a newline), so every message that names it is safe.
 #[derive(Debug, Clone)]
 pub struct SourceName(String);
 
@@ -35,10 +39,10 @@ impl SourceName {
         SourceName("stdin".into())
     }
     pub fn path(path: &Path) -> Self {
-        SourceName(path.display().to_string())
+        Self::named(path.display().to_string())
     }
     pub fn named(name: impl Into<String>) -> Self {
-        SourceName(name.into())
+        SourceName(crate::sanitize::one_line(&name.into()).into_owned())
     }
 }
 
@@ -226,8 +230,14 @@ impl<R: Read> LineReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let new_len =
-                (self.buf.len() * 2).min(self.max.saturating_add(2).max(self.buf.len() + 1));
+            // Grow by an eighth (at least GROW_MIN), not by doubling: a line
+            // of 256 MiB then costs at most about 1.125 times its size (the
+            // zeroed growth is what becomes resident), and large reallocations
+            // move pages instead of copying them.
+            let len = self.buf.len();
+            let new_len = (len + (len / 8).max(GROW_MIN))
+                .min(self.max.saturating_add(2))
+                .max(len + 1);
             self.buf.resize(new_len, 0);
         }
     }
@@ -264,9 +274,10 @@ pub fn open(path: &Path) -> Result<Source, Error> {
             reader: Box::new(io::stdin()),
         });
     }
-    let file = File::open(path).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    let name = SourceName::path(path);
+    let file = File::open(path).map_err(|e| Error::usage(format!("{name}: {e}")))?;
     Ok(Source {
-        name: SourceName::path(path),
+        name,
         reader: Box::new(file),
     })
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::error::{Error, Result, exit};
 use crate::lines::parse_size;
 use crate::output::{self, Flow, Item};
-use crate::protocol::{Priority, user_message};
+use crate::protocol::{MessageOptions, message};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -55,9 +55,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub image: Vec<PathBuf>,
 
-    /// When the CLI takes up a message that arrives while it is busy.
-    #[arg(long, value_enum, value_name = "WHEN")]
-    pub priority: Option<Priority>,
+    #[command(flatten)]
+    pub message: crate::cli::MessageArgs,
 
     /// Longest line accepted with --lines, e.g. 64K, 256M, 1G.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
@@ -91,7 +90,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             "no message text (give TEXT arguments, or text on stdin)",
         ));
     }
-    write_message(&mut out, content(text, images), cli.priority)?;
+    write_message(&mut out, content(text, images), cli.message.options())?;
     Ok(exit::OK)
 }
 
@@ -110,7 +109,7 @@ fn each_line(cli: &Cli, out: &mut output::Out) -> Result<i32> {
             ))
         })?;
         if !text.trim().is_empty() {
-            write_message(out, Value::from(text), cli.priority)?;
+            write_message(out, Value::from(text), cli.message.options())?;
             count += 1;
         }
         Ok(Flow::Continue)
@@ -171,8 +170,8 @@ fn image_block(path: &Path) -> Result<Value> {
     }))
 }
 
-fn write_message(out: &mut impl Write, content: Value, priority: Option<Priority>) -> Result<()> {
-    let mut line = user_message(content, priority);
+fn write_message(out: &mut impl Write, content: Value, opts: MessageOptions) -> Result<()> {
+    let mut line = message(content, opts, None);
     line.push(b'\n');
     out.write_all(&line)?;
     out.flush()?;

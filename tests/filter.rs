@@ -98,7 +98,7 @@ parity! {
     jq_type: [".type"];
     jq_select_assistant: [r#"select(.type=="assistant")"#];
     jq_assistant_text_raw: ["-r", r#"select(.type=="assistant") | .message.content[] | select(.type=="text") | .text"#];
-    jq_tool_names: [".message.content[]?.name"];
+    jq_tool_names: [".message | objects | .content[]?.name"];
     jq_projection: ["{type, subtype, session_id}"];
     jq_result_cost: [r#"select(.type=="result") | {cost: .total_cost_usd, turns: .num_turns}"#];
     jq_usage_or_empty: [".usage // empty"];
@@ -112,6 +112,25 @@ parity! {
     jq_with_entries: [r#"with_entries(select(.key | startswith("t")))"#];
     jq_recursive_numbers: ["[.. | numbers] | add"];
     jq_join_output: ["-j", ".type"];
+    jq_csv: ["-r", r#"select(.type=="result") | [.subtype, .num_turns, .total_cost_usd, .is_error, .stop_reason] | @csv"#];
+    jq_tsv: ["-r", r#"[.type, (.subtype // null), .session_id, (.message | objects | .role)] | @tsv"#];
+    jq_csv_format_string: ["-r", r#"select(.type=="result") | @csv "\([.subtype, .num_turns])""#];
+    // The benchmark's general set (examples/bench/general.sh): most of them
+    // build only part of each line, and must print what jq prints.
+    jq_tool_inputs: [r#".message | objects | .content[]? | select(.type=="tool_use") | .input"#];
+    jq_tools_recipe: [r#"select(.type == "assistant") | .message.content[]? | select(.type == "tool_use") | {id, name, input}"#];
+    jq_bash_commands: ["-r", r#"select(.type=="assistant") | .message.content[] | select(.type=="tool_use" and .name=="Bash") | .input.command"#];
+    jq_deltas: ["-r", r#"select(.type == "stream_event") | .event | select(.type == "content_block_delta") | .delta | select(.type == "text_delta") | .text"#];
+    jq_usage_per_line: [r#"select(.type == "assistant") | select(.message.usage?) | .message.usage | .input_tokens + .output_tokens"#];
+    jq_errors_recipe: [r#"select((.type == "result" and (.is_error or .subtype != "success")) or (.type == "system" and .subtype == "api_retry"))"#];
+    jq_tool_errors: [r#"select(.type=="user") | .message.content[]? | select(.type=="tool_result" and .is_error) | .content"#];
+    jq_reshape: [r#"{kind: .type, sub: (.subtype // null), id: .uuid, blocks: (.message | objects | .content? | length)}"#];
+    jq_interpolate: ["-r", r#""\(.type)/\(.subtype // "-") \(.uuid)""#];
+    jq_result_line: ["-r", r#"select(.type=="result") | "\(.num_turns) turns, $\(.total_cost_usd)""#];
+    jq_has_and_first: [r#"select(has("message")) | .message | objects | .content | arrays | first | .type"#];
+    jq_truthiness_only: [r#"select(.message and .session_id) | .uuid"#];
+    jq_map_types: [r#".message | objects | .content | arrays | map(.type)"#];
+    jq_arg_select: ["--arg", "t", "tool_result", r#"select(.message | objects | .content[]?.type? == $t) | .uuid"#];
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {
@@ -596,4 +615,34 @@ fn plain_lookups_give_jaq_results_and_errors_on_odd_input() {
         (out.status.code(), text(&out.stdout)),
         (Some(1), "null\n".into())
     );
+}
+
+/// `join` has a native path for an array and a string separator; every
+/// other input takes jaq's definition, results and errors alike.
+#[test]
+fn join_is_jaqs_join() {
+    for (expr, want) in [
+        (
+            r#"[null,"a",1,true,{"k":[1]}] | join(",")"#,
+            r#""null,a,1,true,{\"k\":[1]}""#,
+        ),
+        (r#"[] | join(",")"#, r#""""#),
+        (r#"["é","\u0000"] | join("·")"#, r#""é·\u0000""#),
+        (r#"["a"] | join(1)"#, r#""a""#),
+    ] {
+        let out = run_stdin(&["-c", expr], "null\n");
+        assert_eq!(text(&out.stdout).trim(), want, "{expr}");
+    }
+    for (expr, err) in [
+        (r#""abc" | join(",")"#, "cannot use \"abc\" as iterable"),
+        (r#"["a","b"] | join(1)"#, "cannot calculate \"a\" + 1"),
+    ] {
+        let out = run_stdin(&["-c", expr], "null\n");
+        assert_eq!(out.status.code(), Some(5), "{expr}");
+        assert!(
+            text(&out.stderr).contains(err),
+            "{expr}: {}",
+            text(&out.stderr)
+        );
+    }
 }

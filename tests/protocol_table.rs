@@ -18,7 +18,7 @@ fn the_table_is_generated_from_sdk_d_ts() {
         .unwrap_or_else(|e| panic!("read {}: {e}", dts_path.display()));
     let decls = protocol::ts::declarations(&dts).expect("sdk.d.ts parses");
     let generated = protocol::generate::Generator::new(decls)
-        .table(support::sdk::VERSION)
+        .table(support::sdk::SDK_VERSION)
         .expect("the table generates");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(TABLE);
     if std::env::var_os("CCPIPE_BLESS").is_some() {
@@ -38,7 +38,7 @@ fn the_table_is_generated_from_sdk_d_ts() {
         committed == formatted,
         "{TABLE} is not what sdk.d.ts {} gives; run \
          `CCPIPE_BLESS=1 cargo test --test protocol_table` and review the diff",
-        support::sdk::VERSION
+        support::sdk::SDK_VERSION
     );
 }
 

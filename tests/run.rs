@@ -145,8 +145,27 @@ fn claude_args_pass_through_verbatim_after_the_fixed_flags() {
         .code(1);
     let args = std::fs::read_to_string(&args_file).unwrap();
     let expected = "-p\n--input-format\nstream-json\n--output-format\nstream-json\n--verbose\n\
-                    --replay-user-messages\n--model\nx y\n-v\n--timeout\n$HOME\n*\n";
+                    --replay-user-messages\n--include-partial-messages\n--model\nx y\n-v\n\
+                    --timeout\n$HOME\n*\n";
     assert_eq!(args, expected);
+    // --no-partial leaves partial messages out; a flag given twice is not doubled.
+    for (flags, partial) in [
+        (&["--no-partial", "--"][..], 0),
+        (&["--", "--include-partial-messages"][..], 1),
+    ] {
+        run("echo")
+            .env("FAKE_ARGS", &args_file)
+            .args(flags)
+            .write_stdin("")
+            .assert()
+            .code(1);
+        let args = std::fs::read_to_string(&args_file).unwrap();
+        let n = args
+            .lines()
+            .filter(|a| *a == "--include-partial-messages")
+            .count();
+        assert_eq!(n, partial, "{flags:?}: {args}");
+    }
 }
 
 #[test]
@@ -360,8 +379,64 @@ fn a_stdout_line_that_is_not_an_event_goes_to_stderr() {
         .code(1)
         .stdout("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"fake\"}\n")
         .stderr(predicate::str::starts_with(
-            "cc-run: claude stdout:1: not an event: plain text on stdout\n",
+            "cc-run: claude stdout:1: not an event (invalid JSON at column 1: expected a JSON \
+             value), not passed on: plain text on stdout\n",
         ));
+}
+
+/// Issue 8, items 3 and 4: only valid event lines reach stdout, whatever
+/// their first byte, and a huge stray line is quoted cut on stderr.
+#[test]
+fn malformed_child_lines_never_reach_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.jsonl");
+    let init = r#"{"type":"system","subtype":"init","session_id":"fake"}"#;
+    let result =
+        r#"{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done"}"#;
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(format!("{init}\n").as_bytes());
+    bytes.extend_from_slice(b"{\"type\":\"assistant\",\n");
+    bytes.extend_from_slice(b"{\"type\":\"user\",\"x\":\"\xff\"}\n");
+    bytes.extend_from_slice(b"{\"type\":\"a\",\"type\":\"b\"}\n");
+    bytes.extend_from_slice(b"[1,2]\n");
+    bytes.push(b'x');
+    bytes.extend(std::iter::repeat_n(b'y', 100 << 20));
+    bytes.push(b'\n');
+    bytes.extend_from_slice(format!("{result}\n").as_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    let out = run("output")
+        .env("FAKE_OUTPUT", &file)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{init}\n{result}\n"),
+        "only valid events pass"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    for (n, why) in [
+        (2, "invalid JSON at column 21"),
+        (3, "invalid UTF-8 at column 21"),
+        (4, "duplicate key \"type\" at column 13"),
+        (5, "expected a JSON object, found an array"),
+        (6, "invalid JSON at column 1"),
+    ] {
+        assert!(
+            err.contains(&format!("claude stdout:{n}: not an event ({why}")),
+            "line {n}: {err}"
+        );
+    }
+    assert!(
+        err.contains(&format!("({} more bytes)", (100 << 20) + 1 - 200)),
+        "{err}"
+    );
+    assert!(
+        err.len() < 4096,
+        "the huge line is cut on stderr: {} bytes",
+        err.len()
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }
 
 #[test]
@@ -409,7 +484,7 @@ fn secrets_are_redacted_from_stderr_and_verbose_output() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("--replay-user-messages --append-system-prompt"),
+        stderr.contains("--include-partial-messages --append-system-prompt"),
         "{stderr}"
     );
 }
@@ -634,4 +709,117 @@ fn help_shows_examples_and_the_exit_table() {
             "cc-prompt 'What does this repo do?' | cc-run",
         ))
         .stdout(predicate::str::contains("124  --timeout expired"));
+}
+
+/// tests/scripted-claude: a child whose behaviour is the shell code in FAKE_SCRIPT.
+fn scripted() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scripted-claude")
+}
+
+/// Live (non-zombie) processes whose arguments are exactly `argv`.
+fn by_argv(argv: &[&str]) -> Vec<String> {
+    let want: Vec<u8> = argv
+        .iter()
+        .flat_map(|a| [a.as_bytes(), b"\0"].concat())
+        .collect();
+    let mut found = vec![];
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let path = entry.path();
+        let stat = std::fs::read_to_string(path.join("stat")).unwrap_or_default();
+        let zombie = stat
+            .rfind(')')
+            .is_some_and(|i| stat[i + 1..].trim_start().starts_with('Z'));
+        if !zombie && std::fs::read(path.join("cmdline")).is_ok_and(|c| c == want) {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+/// Waits up to 5 s for every process running `argv` to be gone; kills what
+/// is left so that a failing test leaves nothing behind.
+fn assert_argv_gone(argv: &[&str]) {
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = by_argv(argv);
+        if left.is_empty() {
+            return;
+        }
+        if Instant::now() > until {
+            for p in &left {
+                let pid: i32 = p.trim_start_matches("/proc/").parse().unwrap();
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            panic!("left behind: {argv:?} at {left:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const INIT: &str = r#"{"type":"system","subtype":"init","session_id":"fake"}"#;
+const RESULT: &str =
+    r#"{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done"}"#;
+
+/// A tool that starts `setsid env -i sleep N &` leaves cc-run's process group
+/// and drops CCPIPE_RUN_ID; it is still cc-run's descendant (cc-run is a
+/// child subreaper) and, where cgroup v2 is writable, in the run's cgroup.
+#[test]
+fn a_grandchild_that_sheds_the_group_and_the_mark_ends_with_the_run() {
+    let secs = format!("3125.{}", std::process::id());
+    let script = format!(
+        "( setsid env -i sleep {secs} & )\necho '{INIT}'\necho '{RESULT}'\ncat > /dev/null"
+    );
+    let start = Instant::now();
+    bin("cc-run")
+        .arg("--claude")
+        .arg(scripted())
+        .args(["--grace", "5s"])
+        .env("FAKE_SCRIPT", &script)
+        .write_stdin("")
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success();
+    let took = start.elapsed();
+    assert_argv_gone(&["sleep", &secs]);
+    // It held claude's stdout: left alone, it kept cc-run waiting for TERM
+    // and KILL, grace apart (10.5 s here).
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn sigkill_of_cc_run_ends_a_grandchild_that_shed_the_group_and_the_mark() {
+    // With a cgroup (where cgroup v2 is writable) and without one (the
+    // guardian's record of cc-run's descendants).
+    for (i, no_cgroup) in [(1, ""), (2, "1")] {
+        let secs = format!("3125.{}{i}", std::process::id());
+        let script = format!(
+            "( setsid env -i sleep {secs} < /dev/null > /dev/null 2>&1 & )\n\
+             echo '{RESULT}'\ncat > /dev/null"
+        );
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("cc-run"))
+            .arg("--claude")
+            .arg(scripted())
+            .env("FAKE_SCRIPT", &script)
+            .env("CCPIPE_NO_CGROUP", no_cgroup)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        wait_for(&mut out, r#""type":"result""#);
+        let until = Instant::now() + Duration::from_secs(10);
+        while by_argv(&["sleep", &secs]).is_empty() {
+            assert!(Instant::now() < until, "the grandchild never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // The guardian's record is renewed every 250 ms.
+        std::thread::sleep(Duration::from_millis(1000));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_argv_gone(&["sleep", &secs]);
+    }
 }

@@ -68,7 +68,7 @@ fn cc_filter_passes_each_event_on_at_once() {
     cmd.arg(".session_id");
     assert_eq!(
         first_output(cmd, &init()),
-        "\"3c7a351e-e406-47e8-b722-4221e133e6da\"\n"
+        "\"8834fe79-1bf1-4476-a6e6-de678ceb6247\"\n"
     );
     let mut cmd = bin("cc-filter");
     cmd.args(["--type", "system"]);
@@ -79,7 +79,7 @@ fn cc_filter_passes_each_event_on_at_once() {
 fn cc_fmt_prints_each_event_at_once() {
     let mut cmd = bin("cc-fmt");
     cmd.args(["--color", "never"]);
-    assert!(first_output(cmd, &init()).contains("session 3c7a351e"));
+    assert!(first_output(cmd, &init()).contains("session 8834fe79"));
 }
 
 #[test]

@@ -23,7 +23,7 @@ _cc__prompt() {
 
     case "${cmd}" in
         cc__prompt)
-            opts="-h -V --lines --image --priority --max-line --help --version"
+            opts="-h -V --lines --image --priority --no-uuid --max-line --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

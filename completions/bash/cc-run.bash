@@ -23,7 +23,7 @@ _cc__run() {
 
     case "${cmd}" in
         cc__run)
-            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --help --version"
+            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --permit --permit-file --arg --argjson --ask --ask-timeout --no-partial --fail-on-denial --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -46,6 +46,26 @@ _cc__run() {
                     return 0
                     ;;
                 --max-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --argjson)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ask-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -23,7 +23,7 @@ _cc__steer() {
 
     case "${cmd}" in
         cc__steer)
-            opts="-h -V --priority --exit-with-stdin --idle-timeout --max-line --help --version"
+            opts="-h -V --priority --no-uuid --exit-with-stdin --idle-timeout --max-line --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

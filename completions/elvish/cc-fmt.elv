@@ -25,6 +25,8 @@ set edit:completion:arg-completer[cc-fmt] = {|@words|
             cand --width 'Wrap at N columns (0: never). Default: the terminal''s width (COLUMNS overrides it) when stdout is a terminal, else no wrapping'
             cand --no-thinking 'Hide the model''s thinking (pretty)'
             cand --json 'With --style summary: one JSON object per result instead of a line of text'
+            cand --show-secrets 'Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL passwords) as they are; by default they show as [REDACTED]'
+            cand --all-text 'With --style text: every assistant text block, not only the final answers'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

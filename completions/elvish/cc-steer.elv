@@ -18,9 +18,10 @@ set edit:completion:arg-completer[cc-steer] = {|@words|
     }
     var completions = [
         &'cc-steer'= {
-            cand --priority 'The `priority` of user messages made from text lines (default: none given)'
+            cand --priority 'When the CLI takes up a message that arrives while it is busy (default: none given, which the CLI takes as `next`)'
             cand --idle-timeout 'End after this long with nothing read from stdin or the FIFO, e.g. 90s, 10m, 1h'
             cand --max-line 'Longest line accepted, e.g. 64K, 256M, 2G; longer lines are reported and skipped'
+            cand --no-uuid 'Do not stamp a fresh `uuid` on each user message. With one, the CLI reports the message''s fate (`command_lifecycle`: queued, started, completed or cancelled), lists it in interrupt receipts, and it can be withdrawn; cc-fmt folds those events away'
             cand --exit-with-stdin 'End when stdin ends, instead of waiting for more steering'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -3,7 +3,15 @@ complete -c cc-run -l prompt -d 'Send TEXT as the first user message. When stdin
 complete -c cc-run -l timeout -d 'Stop the session after DURATION (e.g. 90s, 10m): interrupt, then TERM, then KILL, --grace apart; exit 124' -r
 complete -c cc-run -l grace -d 'How long the child gets between interrupt, TERM and KILL' -r
 complete -c cc-run -l max-line -d 'Longest line accepted in either direction, e.g. 64K, 256M, 1G' -r
+complete -c cc-run -l permit -d 'Decide permission prompts with a jq expression, run on each request (`{tool_name, input, tool_use_id, permission_suggestions, ...}`): true allows; false, null or no output denies; a string denies with that message, except "ask", which leaves it to a person (as --ask); an object is sent as the answer. Implies `--permission-prompt-tool stdio` for claude' -r
+complete -c cc-run -l permit-file -d 'Read the --permit expression from FILE (a team\'s policy, kept in the repository)' -r -F
+complete -c cc-run -l arg -d 'Set $NAME to the string VALUE in the --permit expression' -r
+complete -c cc-run -l argjson -d 'Set $NAME to the JSON value TEXT in the --permit expression' -r
+complete -c cc-run -l ask-timeout -d 'Deny a prompt left to a person after DURATION without an answer' -r
 complete -c cc-run -l no-fail-fast -d 'Wait out the CLI\'s retries of authentication and billing failures'
 complete -c cc-run -s v -l verbose -d 'Print the command line, the relevant environment (secrets redacted) and the child\'s fate on stderr'
+complete -c cc-run -l ask -d 'Leave permission prompts to a person: they go downstream (cc-fmt shows `? #3 Bash(touch x)`), and `/allow 3` or `/deny 3 why` written to cc-steer\'s FIFO answers them. Implies `--permission-prompt-tool stdio` for claude. Once cc-run\'s input has ended, a prompt nobody can answer is denied at once'
+complete -c cc-run -l no-partial -d 'Do not ask claude for partial messages. By default cc-run passes `--include-partial-messages`, so text streams to cc-fmt as the model writes it'
+complete -c cc-run -l fail-on-denial -d 'Exit 6 when the session denied any tool call (the result\'s permission_denials), with one line naming the tools'
 complete -c cc-run -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cc-run -s V -l version -d 'Print version'

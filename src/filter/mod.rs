@@ -6,11 +6,12 @@
 //! its `source:line` and the run goes on; exit statuses are jq's ([`exit`]).
 //! Memory stays flat as input grows, except with `--slurp`.
 
-mod jq;
+pub(crate) mod demand;
+pub(crate) mod jq;
 mod native;
 mod run;
 mod select;
-mod write;
+pub(crate) mod write;
 
 use std::io::Write;
 use std::path::PathBuf;

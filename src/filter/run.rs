@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 use jaq_json::Val;
 
+use super::demand;
 use super::jq::{self, Event, Program};
 use super::native::{self, Native, Outcome};
 use super::select::{self, Selector};
@@ -50,6 +51,12 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         _ => None,
     };
     let wanted = native.as_ref().and_then(Native::keys);
+    // What the program reads of each input (everything with --slurp).
+    let demand = if plan.slurp {
+        demand::Demand::all()
+    } else {
+        demand::analyse(&sources)
+    };
     // An expression that starts with `select(.type == "T")` rules out other
     // types on the line's index, before anything is built.
     let first_source = plan.recipe.map(|r| r.source).or(plan.expr.as_deref());
@@ -68,10 +75,13 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         halt: None,
         io_error: None,
     };
+    if !plan.null_input {
+        crate::interrupt::finish_input_on_sigint(&plan.files);
+    }
     let mut out = output::stdout();
     let mut bad_input = false;
     if plan.null_input {
-        sink.feed(&stages, None, &mut out, Val::Null, None, None)?;
+        sink.feed(&stages, None, &mut out, Val::Null, None, None, None)?;
     } else {
         let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
         let mut reader = json::Reader::default();
@@ -118,13 +128,38 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                     Outcome::Jaq => {}
                 }
             }
-            let value = builder.line(&doc);
             if plan.slurp {
-                slurped.push(value);
+                slurped.push(builder.line(&doc));
                 return Ok(Flow::Continue);
             }
             let verbatim = (doc.is_compact() && verbatim_ok).then_some(line);
-            sink.feed(&stages, native.as_ref(), out, value, verbatim, Some(at))?;
+            // Build only what the program reads, when the input, if output
+            // unchanged, can be printed as its line.
+            let partial = !demand.is_all() && (!demand.root_out || verbatim.is_some());
+            if partial {
+                let value = builder.needed(doc.root(), &demand.need);
+                let mut whole = || Builder::default().line(&doc);
+                sink.feed(
+                    &stages,
+                    native.as_ref(),
+                    out,
+                    value,
+                    verbatim,
+                    Some(at),
+                    Some(&mut whole),
+                )?;
+            } else {
+                let value = builder.line(&doc);
+                sink.feed(
+                    &stages,
+                    native.as_ref(),
+                    out,
+                    value,
+                    verbatim,
+                    Some(at),
+                    None,
+                )?;
+            }
             Ok(if sink.halt.is_some() {
                 Flow::Stop
             } else {
@@ -137,6 +172,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 None,
                 &mut out,
                 Val::Arr(slurped.into()),
+                None,
                 None,
                 None,
             )?;
@@ -189,7 +225,11 @@ struct Sink {
 
 impl Sink {
     /// Runs `stages` in sequence on `input` and writes every output. `verbatim`
-    /// is the input's line when it is compact JSON of the input.
+    /// is the input's line when it is compact JSON of the input. When `input`
+    /// is only the part of the line the program reads, `whole` builds all of
+    /// it: a runtime error is then run again on the whole value, because
+    /// error messages quote values (the outputs before the error, already
+    /// written, are the same and are skipped).
     #[allow(clippy::too_many_arguments)]
     fn feed(
         &mut self,
@@ -199,40 +239,19 @@ impl Sink {
         input: Val,
         verbatim: Option<&[u8]>,
         at: Option<At<'_>>,
+        whole: Option<&mut dyn FnMut() -> Val>,
     ) -> Result<()> {
-        // Holding a reference to the input keeps it alive and makes any change
-        // copy it, so pointer equality below means "the unchanged input".
-        let original = verbatim.map(|line| (line, input.clone()));
-        let mut each = |ev: Event| match ev {
-            Event::Value(v) => {
-                let same = original.as_ref().filter(|(_, o)| same_container(o, &v));
-                let r = self.write(out, &v, same.map(|(line, _)| *line));
-                self.outputs += 1;
-                self.last_truthy = !matches!(v, Val::Null | Val::Bool(false));
-                match r {
-                    Ok(()) => true,
-                    Err(e) => {
-                        self.io_error = Some(e);
-                        false
-                    }
-                }
-            }
-            Event::Error(msg) => {
-                self.runtime_error = true;
-                let r = match at {
-                    Some(at) => warn(out, format_args!("{at}: error: {msg}")),
-                    None => warn(out, format_args!("error: {msg}")),
-                };
-                if let Err(e) = r {
-                    self.io_error = Some(io::Error::new(io::ErrorKind::BrokenPipe, e.to_string()));
-                }
-                false
-            }
-            Event::Halt(code) => {
-                self.halt = Some(code);
-                false
-            }
+        let partial = whole.is_some();
+        let mut run = Run {
+            sink: self,
+            out,
+            at,
+            original: verbatim.map(|line| (line, input.clone())),
+            skip: 0,
+            written: 0,
+            retry: false,
         };
+        let mut each = |ev: Event| run.event(ev, partial);
         match native.map(|n| n.eval(&input)) {
             Some(Outcome::Nothing) => {}
             Some(Outcome::Value(v)) => {
@@ -241,6 +260,12 @@ impl Sink {
             Some(Outcome::Jaq) | None => {
                 chain(stages, input, &mut each);
             }
+        }
+        if let (true, Some(whole)) = (run.retry, whole) {
+            let full = whole();
+            run.original = verbatim.map(|line| (line, full.clone()));
+            run.skip = run.written;
+            chain(stages, full, &mut |ev| run.event(ev, false));
         }
         match self.io_error.take() {
             Some(e) => Err(Error::from(e)),
@@ -273,6 +298,70 @@ impl Sink {
             out.write_all(b"\n")?;
         }
         Ok(())
+    }
+}
+
+/// One input's run: writes its outputs, reports its errors.
+struct Run<'s, 'o, 'a, 'l> {
+    sink: &'s mut Sink,
+    out: &'o mut Out,
+    at: Option<At<'a>>,
+    /// The input line and the value it was built into.
+    original: Option<(&'l [u8], Val)>,
+    /// Outputs to pass over (already written by a run on part of the input).
+    skip: u64,
+    written: u64,
+    /// A run on part of the input failed: run it again on the whole.
+    retry: bool,
+}
+
+impl Run<'_, '_, '_, '_> {
+    /// Handles one event; false stops the run. `partial`: the input is only
+    /// part of the line, so an error asks for a run on the whole.
+    fn event(&mut self, ev: Event, partial: bool) -> bool {
+        let sink = &mut *self.sink;
+        match ev {
+            Event::Value(_) if self.skip > 0 => {
+                self.skip -= 1;
+                true
+            }
+            Event::Value(v) => {
+                let same = self
+                    .original
+                    .as_ref()
+                    .filter(|(_, o)| same_container(o, &v));
+                let r = sink.write(self.out, &v, same.map(|(line, _)| *line));
+                sink.outputs += 1;
+                self.written += 1;
+                sink.last_truthy = !matches!(v, Val::Null | Val::Bool(false));
+                match r {
+                    Ok(()) => true,
+                    Err(e) => {
+                        sink.io_error = Some(e);
+                        false
+                    }
+                }
+            }
+            Event::Error(_) if partial => {
+                self.retry = true;
+                false
+            }
+            Event::Error(msg) => {
+                sink.runtime_error = true;
+                let r = match self.at {
+                    Some(at) => warn(self.out, format_args!("{at}: error: {msg}")),
+                    None => warn(self.out, format_args!("error: {msg}")),
+                };
+                if let Err(e) = r {
+                    sink.io_error = Some(io::Error::new(io::ErrorKind::BrokenPipe, e.to_string()));
+                }
+                false
+            }
+            Event::Halt(code) => {
+                sink.halt = Some(code);
+                false
+            }
+        }
     }
 }
 

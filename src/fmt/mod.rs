@@ -55,7 +55,15 @@ Examples:
 Several sessions in one input (merged runs, `parallel --line-buffer`) show
 as lanes: from the second session on, each line starts with its session's
 `[n]` label. For totals and a batch's exit status across many runs, see
-also cc-stats.";
+also cc-stats.
+
+Exit status:
+  0  every line was shown (or the reader of stdout went away)
+  1  a malformed line (invalid UTF-8 or JSON, not an object, longer than
+     --max-line) was reported with its SOURCE:LINE and skipped; the run goes on;
+     with --style summary, also a session that ended in an error
+  2  usage error (a bad flag or value, --json with a --style other than
+     summary), or a file that cannot be read";
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -83,8 +91,8 @@ pub enum Style {
     long_about = "Reads the JSON lines of `claude -p --output-format stream-json --verbose` \
 (or cc-run) and shows them for people: a transcript (pretty), the final answers (text), \
 one line per result (summary) or a Markdown transcript (markdown). Text from the input is \
-made terminal-safe: escape sequences and other control characters are shown, never sent \
-to the terminal.",
+made terminal-safe: escape sequences, other control characters and invisible characters are shown, never sent \
+to the terminal; key-shaped strings are shown as [REDACTED] unless --show-secrets.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -116,6 +124,11 @@ pub struct Cli {
     #[arg(long)]
     pub json: bool,
 
+    /// Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL
+    /// passwords) as they are; by default they show as [REDACTED].
+    #[arg(long)]
+    pub show_secrets: bool,
+
     /// With --style text: every assistant text block, not only the final
     /// answers.
     #[arg(long)]
@@ -143,6 +156,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         _ => cli.width.or_else(terminal_width),
     };
     let mut screen = Screen::new(Theme::new(color), width);
+    screen.show_secrets(cli.show_secrets);
     let mut renderer = match style {
         Style::Pretty => Renderer::Pretty(pretty::Pretty::new(pretty::Options {
             thinking: !cli.no_thinking,
@@ -155,6 +169,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     let from_files = cli.input.files.iter().any(|f| f.as_os_str() != "-");
     let mut bad = false;
     let mut reader = Reader::default();
+    crate::interrupt::finish_input_on_sigint(&cli.input.files);
     let mut out = output::stdout();
     output::each_line(
         &cli.input.files,
@@ -186,7 +201,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(Flow::Continue)
         },
     )?;
-    renderer.finish(&mut Sink::new(&mut out, &mut screen))?;
+    let mut sink = Sink::new(&mut out, &mut screen);
+    renderer.finish(&mut sink)?;
+    sink.release()?;
     out.flush()?;
     Ok(app::status(bad || renderer.failed()))
 }

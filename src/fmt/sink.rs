@@ -1,20 +1,25 @@
-//! Where every renderer writes: untrusted text is sanitised here, styles are
-//! applied here, and lines are wrapped here.
+//! Where every renderer writes: untrusted text is sanitised and its secrets
+//! masked here, styles are applied here, and lines are wrapped here.
 //!
 //! Promises: text from the input only reaches the output through [`Sink::text`]
-//! or [`Sink::inline`], which make control characters visible
-//! ([`crate::sanitize`]); wrapping (only with a width) counts columns with
+//! or [`Sink::inline`], which make control and invisible characters visible
+//! ([`crate::sanitize`]) and, unless `--show-secrets`, replace key-shaped
+//! strings by `[REDACTED]` ([`crate::secrets::mask`]). Text that streams in
+//! pieces is masked across the pieces: a tail that the next piece may
+//! complete (`sk-a`, `API_KEY=`, an emoji before a joiner) is held back until
+//! the next write; wrapping (only with a width) counts columns with
 //! `unicode-width`, so CJK and emoji take two, breaks between words when a word
 //! fits on a line and otherwise between characters, never inside one; lines
 //! that text continues onto are indented by the current indent; every line,
 //! wrapped ones too, starts with the margin (a session's lane label).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
 use super::theme::{Role, Theme};
-use crate::sanitize;
+use crate::{sanitize, secrets};
 
 const TAB: usize = 8;
 
@@ -41,6 +46,18 @@ pub struct Screen {
     current: Role,
     /// Lines ended so far.
     lines: u64,
+    /// Mask key-shaped strings in text from the input.
+    mask: bool,
+    /// Streamed text held back, with the role and indents it came with.
+    held: Option<Held>,
+}
+
+#[derive(Debug)]
+struct Held {
+    role: Role,
+    text: String,
+    indent: usize,
+    base: usize,
 }
 
 impl Screen {
@@ -59,7 +76,14 @@ impl Screen {
             pending: None,
             current: Role::Plain,
             lines: 0,
+            mask: true,
+            held: None,
         }
+    }
+
+    /// `--show-secrets`: show key-shaped strings as they are.
+    pub fn show_secrets(&mut self, show: bool) {
+        self.mask = !show;
     }
 }
 
@@ -74,33 +98,83 @@ impl<'s, W: Write> Sink<'s, W> {
         Sink { out, scr }
     }
 
-    /// Untrusted text that may span lines.
+    /// Untrusted text that may span lines, and may come in pieces (each
+    /// piece continues the text of the last call with the same role).
     pub fn text(&mut self, role: Role, s: &str) -> io::Result<()> {
-        let clean = sanitize::clean(s);
-        self.styled(role, &clean)
+        let all: Cow<'_, str> = match self.scr.held.take() {
+            Some(h) if h.role == role => Cow::Owned(h.text + s),
+            held => {
+                self.scr.held = held;
+                self.release()?;
+                Cow::Borrowed(s)
+            }
+        };
+        let mut cut = sanitize::settled_len(&all);
+        if self.scr.mask {
+            cut = cut.min(secrets::settled_len(&all));
+        }
+        if cut < all.len() {
+            self.scr.held = Some(Held {
+                role,
+                text: all[cut..].to_owned(),
+                indent: self.scr.indent,
+                base: self.scr.base,
+            });
+        }
+        self.write_text(role, &all[..cut], false)
     }
 
     /// Untrusted text kept on one line (newlines shown as `⏎`).
     pub fn inline(&mut self, role: Role, s: &str) -> io::Result<()> {
-        let clean = sanitize::one_line(s);
-        self.styled(role, &clean)
+        self.release()?;
+        self.write_text(role, s, true)
     }
 
     /// Text cc-fmt made itself (labels, numbers): not sanitised.
     pub fn label(&mut self, role: Role, s: &str) -> io::Result<()> {
+        self.release()?;
         self.styled(role, s)
     }
 
     /// Ends the current line unless nothing is on it.
     pub fn end_line(&mut self) -> io::Result<()> {
+        self.release()?;
         if !self.scr.fresh {
             self.newline()?;
         }
         Ok(())
     }
 
+    /// Writes text held back from a stream, as it is now; the renderers'
+    /// `finish` does it through `end_line`, cc-fmt's end once more.
+    pub fn release(&mut self) -> io::Result<()> {
+        let Some(h) = self.scr.held.take() else {
+            return Ok(());
+        };
+        let (indent, base) = (self.scr.indent, self.scr.base);
+        (self.scr.indent, self.scr.base) = (h.indent, h.base);
+        let written = self.write_text(h.role, &h.text, false);
+        (self.scr.indent, self.scr.base) = (indent, base);
+        written
+    }
+
+    /// Untrusted text, sanitised and masked.
+    fn write_text(&mut self, role: Role, s: &str, one_line: bool) -> io::Result<()> {
+        let clean = if one_line {
+            sanitize::one_line(s)
+        } else {
+            sanitize::clean(s)
+        };
+        if self.scr.mask {
+            self.styled(role, &secrets::mask(&clean))
+        } else {
+            self.styled(role, &clean)
+        }
+    }
+
     /// Ends the current line, always.
     pub fn newline(&mut self) -> io::Result<()> {
+        self.release()?;
         self.scr.lines += 1;
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
@@ -325,6 +399,7 @@ mod tests {
         for p in parts {
             sink.text(Role::Plain, p).unwrap();
         }
+        sink.release().unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -377,5 +452,42 @@ mod tests {
     #[test]
     fn control_characters_are_made_visible() {
         assert_eq!(render(None, 0, &["a\u{1b}[2Jb"]), "a^[[2Jb");
+    }
+
+    fn render_all(parts: &[&str], show_secrets: bool) -> String {
+        let mut out = Vec::new();
+        let mut scr = Screen::new(Theme::new(false), None);
+        scr.show_secrets(show_secrets);
+        let mut sink = Sink::new(&mut out, &mut scr);
+        for p in parts {
+            sink.text(Role::Plain, p).unwrap();
+        }
+        sink.end_line().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn secrets_are_masked_across_pieces_unless_shown() {
+        let parts = [
+            "key sk-a",
+            "nt-api03-",
+            "Abc123 and ",
+            "Bearer ",
+            "eyJ0eXAi.x1 ok",
+        ];
+        assert_eq!(
+            render_all(&parts, false),
+            "key sk-ant-[REDACTED] and Bearer [REDACTED] ok\n"
+        );
+        assert_eq!(
+            render_all(&parts, true),
+            "key sk-ant-api03-Abc123 and Bearer eyJ0eXAi.x1 ok\n"
+        );
+    }
+
+    #[test]
+    fn an_emoji_sequence_split_across_pieces_stays_whole() {
+        let parts = ["hi 👨", "\u{200d}", "👩 ok"];
+        assert_eq!(render_all(&parts, false), "hi 👨\u{200d}👩 ok\n");
     }
 }

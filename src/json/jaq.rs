@@ -10,7 +10,7 @@
 use bytes::Bytes;
 use jaq_json::{Map, Num, Rc, Val};
 
-use super::{Doc, Object, Value, decode, scan};
+use super::{Doc, Need, Object, Value, decode, scan};
 
 /// Builds values; reusable, so its scratch lists are allocated once.
 #[derive(Default)]
@@ -36,6 +36,43 @@ impl Builder {
         .value();
         self.shrink();
         v
+    }
+
+    /// The parts of `v` that `need` asks for (see `filter::demand`):
+    /// members it does not name are left out, containers it needs only the
+    /// kind of are built empty, scalars whole.
+    pub fn needed(&mut self, v: Value<'_>, need: &Need) -> Val {
+        let Need::Part(tree) = need else {
+            return self.value(v);
+        };
+        if let Some(obj) = v.as_object() {
+            let mut map = Map::default();
+            for (k, member) in obj.members() {
+                let key = k.as_str();
+                let own = tree.keys.get(key.as_ref());
+                let merged;
+                let need = match (own, &tree.each) {
+                    (Some(a), Some(e)) => {
+                        merged = a.merged(e);
+                        &merged
+                    }
+                    (Some(a), None) => a,
+                    (None, Some(e)) => e,
+                    (None, None) => continue,
+                };
+                let value = self.needed(member, need);
+                map.insert(Val::utf8_str(key.into_owned()), value);
+            }
+            return Val::obj(map);
+        }
+        if let Some(items) = v.as_array() {
+            let built: Vec<Val> = match &tree.each {
+                Some(each) => items.map(|item| self.needed(item, each)).collect(),
+                None => Vec::new(),
+            };
+            return Val::Arr(Rc::new(built));
+        }
+        self.value(v)
     }
 
     /// An object of the members of `obj` whose keys are in `wanted`: for

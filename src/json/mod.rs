@@ -27,6 +27,7 @@
 mod check;
 mod decode;
 pub mod jaq;
+mod need;
 mod scan;
 mod value;
 
@@ -34,6 +35,7 @@ use std::fmt;
 
 pub use check::Reader;
 pub use decode::{unescape, unescape_prefix};
+pub use need::{Need, Tree};
 pub use scan::output_special;
 pub use value::{Elements, Key, Kind, Members, Object, Value, quote};
 

@@ -5,9 +5,10 @@
 //! gets. Claude Code 2.1.197 starts each Bash tool command in a session of
 //! its own (setsid), out of reach of that group, and leaves it running when
 //! it gets SIGTERM or SIGKILL (it ends it on an interrupt request or SIGINT,
-//! seen in tests/e2e_run.rs); so the child's environment carries a mark
-//! (`CCPIPE_RUN_ID`) that every descendant inherits, and "the family" is the
-//! group plus every process with the mark.
+//! seen in tests/e2e_run.rs). So "the family" is the group, every process
+//! whose environment carries the mark (`CCPIPE_RUN_ID`), and, for those
+//! that shed both, every descendant of cc-run and every process in the
+//! run's cgroup (family.rs says how, and what remains impossible).
 //!
 //! The group is led by a tiny guardian process forked from cc-run before any
 //! thread exists: it holds the read end of a pipe whose write end only
@@ -16,15 +17,19 @@
 //! PR_SET_PDEATHSIG SIGKILL. Every exit path of cc-run ends with
 //! [`Group::clear`]: TERM, a grace period, KILL, reap.
 
+use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use nix::sys::signal::{SigHandler, Signal, killpg, signal};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, Pid, fork, getpid, getppid, setpgid};
+
+use super::family::{self, Cgroup};
 
 /// The flags cc-run always passes; CLAUDE_ARGS follow them.
 pub const FIXED_ARGS: [&str; 7] = [
@@ -51,20 +56,29 @@ pub fn program(flag: Option<&OsStr>) -> (OsString, &'static str) {
 /// The variable that marks every process of one run's family.
 pub const MARK_VAR: &str = "CCPIPE_RUN_ID";
 
-/// The child's process group (led by the guardian) and its marked family.
+/// How often the guardian renews its record of cc-run's descendants when
+/// there is no cgroup.
+const RECORD_EVERY_MS: i32 = 250;
+
+/// The child's process group (led by the guardian) and its family.
 pub struct Group {
     pgid: Pid,
     /// The value of [`MARK_VAR`]: `<cc-run pid>.<guardian pid>`.
     mark: String,
+    /// Where cgroup v2 is writable: the cgroup claude starts in.
+    cgroup: Option<Cgroup>,
     /// Held open for the guardian: closing it (cc-run's death) fires it.
     _lifeline: OwnedFd,
     reaped: bool,
 }
 
 impl Group {
-    /// Forks the guardian. Call while cc-run has a single thread: the
-    /// forked copy then may run ordinary code safely.
+    /// Makes cc-run a subreaper, creates the cgroup if it can, and forks
+    /// the guardian. Call while cc-run has a single thread: the forked copy
+    /// then may run ordinary code safely.
     pub fn start() -> std::io::Result<Group> {
+        family::become_subreaper()?;
+        let cgroup = Cgroup::create();
         // CLOEXEC: the claude child must not inherit the lifeline, or its EOF
         // would wait for the child too.
         let (read_end, write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
@@ -73,7 +87,8 @@ impl Group {
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop(write_end);
-                guard(read_end, format!("{}.{}", getppid(), getpid()))
+                let dir = cgroup.as_ref().map(|c| c.dir.clone());
+                guard(read_end, format!("{}.{}", getppid(), getpid()), dir)
             }
             ForkResult::Parent { child } => {
                 drop(read_end);
@@ -83,6 +98,7 @@ impl Group {
                 Ok(Group {
                     pgid: child,
                     mark: format!("{}.{child}", getpid()),
+                    cgroup,
                     _lifeline: write_end,
                     reaped: false,
                 })
@@ -98,106 +114,145 @@ impl Group {
         &self.mark
     }
 
-    /// Sends `sig` to the whole family (the guardian ignores TERM, INT and
-    /// HUP).
+    /// How the family is tracked, for `--verbose`.
+    pub fn tracking(&self) -> String {
+        match &self.cgroup {
+            Some(c) => format!("cgroup {}", c.dir.display()),
+            None => "process group, CCPIPE_RUN_ID and /proc parentage (no cgroup)".into(),
+        }
+    }
+
+    /// Sends `sig` to the whole family but the guardian.
     pub fn signal(&self, sig: Signal) {
         if self.reaped {
             return;
         }
-        let _ = killpg(self.pgid, sig);
-        for pid in marked(&self.mark) {
+        if sig == Signal::SIGKILL
+            && let Some(c) = &self.cgroup
+        {
+            Cgroup::kill_all(&c.dir);
+        }
+        for pid in self.members() {
             let _ = nix::sys::signal::kill(pid, sig);
         }
     }
 
-    /// Ends whatever is left of the group: TERM, up to `grace` for it to go,
-    /// KILL (the guardian included), then reaps the guardian.
+    /// Ends whatever is left of the family: TERM, up to `grace` for it to
+    /// go, KILL until none is left, then the guardian, then the cgroup.
     pub async fn clear(&mut self, grace: Duration) {
         if self.reaped {
             return;
         }
-        if self.others_alive() {
+        if !self.members().is_empty() {
             self.signal(Signal::SIGTERM);
             let until = tokio::time::Instant::now() + grace;
-            while self.others_alive() && tokio::time::Instant::now() < until {
+            while !self.members().is_empty() && tokio::time::Instant::now() < until {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
-        self.signal(Signal::SIGKILL);
+        // Tools may fork while they die: repeat until none is left.
+        for _ in 0..50 {
+            if self.members().is_empty() {
+                break;
+            }
+            self.signal(Signal::SIGKILL);
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let _ = nix::sys::signal::kill(self.pgid, Signal::SIGKILL);
         let _ = waitpid(self.pgid, None);
+        if let Some(c) = &self.cgroup {
+            Cgroup::remove(&c.dir);
+        }
         self.reaped = true;
     }
 
-    /// True while a live process of the family, other than the guardian,
-    /// exists.
-    fn others_alive(&self) -> bool {
-        let pgid = self.pgid.as_raw();
-        !marked(&self.mark).is_empty()
-            || pids().any(|pid| pid != pgid && stat_of(pid).is_some_and(|(_, g)| g == pgid))
+    /// The live processes of the family, other than cc-run and the
+    /// guardian: the group, cc-run's descendants, the marked, the cgroup's.
+    fn members(&self) -> Vec<Pid> {
+        let me = std::process::id() as i32;
+        let guardian = self.pgid.as_raw();
+        let table = family::table();
+        let mut found: HashSet<i32> = family::descendants(&table, me, guardian)
+            .iter()
+            .map(|p| p.pid)
+            .collect();
+        found.extend(
+            table
+                .iter()
+                .filter(|p| p.pgid == guardian && !p.zombie)
+                .map(|p| p.pid),
+        );
+        found.extend(marked(&self.mark).into_iter().map(Pid::as_raw));
+        if let Some(c) = &self.cgroup {
+            found.extend(Cgroup::members(&c.dir));
+        }
+        found.remove(&me);
+        found.remove(&guardian);
+        found
+            .into_iter()
+            .filter(|&pid| family::stat(pid).is_some_and(|p| !p.zombie))
+            .map(Pid::from_raw)
+            .collect()
     }
-}
-
-/// Every process id in /proc.
-fn pids() -> impl Iterator<Item = i32> {
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse().ok())
-}
-
-/// State and process group of a live (not zombie) process.
-fn stat_of(pid: i32) -> Option<(char, i32)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // "pid (comm) S ppid pgrp ...": comm may hold anything, so split after ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let group = fields.nth(1)?.parse().ok()?;
-    (state != 'Z' && state != 'X').then_some((state, group))
 }
 
 /// Live processes other than this one whose environment holds the mark.
 fn marked(mark: &str) -> Vec<Pid> {
     let needle = format!("{MARK_VAR}={mark}\0");
     let me = std::process::id() as i32;
-    pids()
-        .filter(|&pid| pid != me)
-        .filter(|&pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| memchr::memmem::find(&env, needle.as_bytes()).is_some())
-        })
-        .filter(|&pid| stat_of(pid).is_some())
+    family::pids()
+        .filter(|&pid| pid != me && has_mark(pid, &needle))
+        .filter(|&pid| family::stat(pid).is_some_and(|p| !p.zombie))
         .map(Pid::from_raw)
         .collect()
 }
 
+fn has_mark(pid: i32, needle: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .is_ok_and(|env| memchr::memmem::find(&env, needle.as_bytes()).is_some())
+}
+
 /// The guardian: leads the group, waits for cc-run to go, kills the family.
-fn guard(lifeline: OwnedFd, mark: String) -> ! {
+/// Without a cgroup it keeps a record of cc-run's descendants meanwhile
+/// (after cc-run's death they are re-parented away and parentage is lost).
+fn guard(lifeline: OwnedFd, mark: String, cgroup: Option<PathBuf>) -> ! {
     for sig in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
         // SAFETY: SIG_IGN installs no handler code.
         let _ = unsafe { signal(sig, SigHandler::SigIgn) };
     }
     let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
     close_all_but(lifeline.as_raw_fd());
+    let ccrun = getppid().as_raw();
+    let me = getpid().as_raw();
+    let mut record = family::Record::new();
     let mut buf = [0u8; 16];
     loop {
+        let mut fds = nix::libc::pollfd {
+            fd: lifeline.as_raw_fd(),
+            events: nix::libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { nix::libc::poll(&mut fds, 1, RECORD_EVERY_MS) };
+        if n == 0 {
+            if cgroup.as_ref().is_none_or(|d| !d.exists()) {
+                record = family::record(ccrun, me);
+            }
+            continue;
+        }
         match nix::unistd::read(&lifeline, &mut buf) {
             Ok(0) => break,
-            Err(nix::errno::Errno::EINTR) | Ok(_) => continue,
+            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) | Ok(_) => continue,
             Err(_) => break,
         }
     }
-    // Tools may fork while they die: repeat until none is left.
-    for _ in 0..50 {
-        let family = marked(&mark);
-        if family.is_empty() {
-            break;
-        }
-        for pid in family {
-            let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    if let Some(dir) = &cgroup {
+        Cgroup::kill_all(dir);
+    }
+    let needle = format!("{MARK_VAR}={mark}\0");
+    family::sweep(me, &record, &|pid| has_mark(pid, &needle));
+    if let Some(dir) = &cgroup {
+        Cgroup::remove(dir);
     }
     let _ = killpg(getpid(), Signal::SIGKILL);
     // SAFETY: ends the forked copy without running cc-run's destructors.
@@ -226,9 +281,9 @@ fn close_all_but(keep: i32) {
     }
 }
 
-/// The command for the child: fixed flags, then `args`, in the group, with
-/// the family mark, all three standard streams piped, SIGKILLed if cc-run's
-/// main thread dies.
+/// The command for the child: fixed flags, then `args`, in the group and
+/// the cgroup, with the family mark, all three standard streams piped,
+/// SIGKILLed if cc-run's main thread dies.
 pub fn command(program: &OsStr, args: &[OsString], group: &Group) -> Command {
     let mut cmd = Command::new(program);
     cmd.env(MARK_VAR, group.mark())
@@ -239,9 +294,16 @@ pub fn command(program: &OsStr, args: &[OsString], group: &Group) -> Command {
         .stderr(Stdio::piped())
         .process_group(group.pgid());
     let parent = getpid();
-    // SAFETY: prctl and getppid are async-signal-safe system calls.
+    let procs = group.cgroup.as_ref().map(|c| c.procs.as_raw_fd());
+    // SAFETY: prctl, write and getppid are async-signal-safe system calls;
+    // `procs` stays open in cc-run until the child is spawned.
     unsafe {
         cmd.pre_exec(move || {
+            if let Some(fd) = procs {
+                // Best effort: a move refused now was possible a moment ago
+                // (Cgroup::create checks), and the other tracks remain.
+                let _ = nix::libc::write(fd, b"0".as_ptr().cast(), 1);
+            }
             nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
             // cc-run died before the prctl took effect.
             if getppid() != parent {

@@ -134,6 +134,8 @@ pub struct Outcome {
     /// The last `api_retry` of the current turn: (error, status).
     retry: Option<(Option<String>, Option<u16>)>,
     assistant_error: Option<String>,
+    /// Tools denied in the session, each once.
+    denials: Vec<String>,
 }
 
 impl Outcome {
@@ -148,9 +150,34 @@ impl Outcome {
             Notable::AssistantError { error } => self.assistant_error = Some(error.clone()),
             Notable::Result(r) => {
                 self.turn_open = false;
+                for tool in &r.denials {
+                    self.denied(tool);
+                }
                 self.last_result = Some(r.clone());
             }
+            Notable::Denied { tool } => self.denied(tool),
+            Notable::State(_) | Notable::Request { .. } | Notable::Cancelled { .. } => {}
         }
+    }
+
+    fn denied(&mut self, tool: &str) {
+        if !self.denials.iter().any(|t| t == tool) {
+            self.denials.push(tool.to_owned());
+        }
+    }
+
+    /// `--fail-on-denial`: the failure when any tool call was denied.
+    pub fn denial(&self) -> Option<Failure> {
+        if self.denials.is_empty() {
+            return None;
+        }
+        Some(Failure {
+            code: exit::DENIED,
+            message: format!(
+                "permission denied for {} (--fail-on-denial)",
+                crate::sanitize::one_line(&self.denials.join(", "))
+            ),
+        })
     }
 
     /// Exit status of the whole run: `Ok(())` for 0, else the failure.
@@ -239,7 +266,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::events::inspect;
+    use super::super::events::inspect_line as inspect;
     use super::*;
 
     fn outcome_of(fixture: &str) -> Outcome {
@@ -309,6 +336,7 @@ mod tests {
                 subtype: "success".into(),
                 api_error_status: status,
                 text: text.into(),
+                denials: vec![],
             }));
             o.verdict(ChildEnd::Code(1), None).unwrap_err().code
         };
@@ -340,6 +368,7 @@ mod tests {
                 subtype: "success".into(),
                 api_error_status: Some(status),
                 text: String::new(),
+                denials: vec![],
             })
         };
         let retry = Notable::Retry {
@@ -374,6 +403,7 @@ mod tests {
             subtype: "success".into(),
             api_error_status: None,
             text: "fine".into(),
+            denials: vec![],
         }));
         assert_eq!(o.verdict(ChildEnd::Code(0), None), Ok(()));
         o.observe(&Notable::TurnStart);

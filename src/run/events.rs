@@ -1,19 +1,18 @@
-//! Which of the child's events bear on the outcome, found cheaply.
+//! Which of the child's events bear on the run, read through the one reader
+//! ([`crate::json`]) after it validated the line.
 //!
-//! Promises: inspecting a line costs a prefix check unless it can matter
-//! (`result`, `system`, an assistant event that carries `error`), so bulk
-//! events (tool results of hundreds of MB) are never parsed; a line laid out
-//! unusually is parsed when it is small.
+//! Promises: an event is recognised by its `type` and `subtype` wherever they
+//! stand among its keys, and whatever the line's size (2.1.332 writes
+//! `result` with `type` as its 19th key; results of hundreds of KiB are
+//! normal); only small fields are copied out (a result's text at most
+//! [`TEXT_MAX`] bytes, for messages).
 
-use serde_json::Value;
+use crate::json::Object;
 
-use crate::protocol::kind;
+/// The most of a result's text kept for messages.
+const TEXT_MAX: usize = 4096;
 
-/// Lines up to this size may be parsed when their layout is unusual, or
-/// when an assistant event may carry an `error`.
-const PARSE_LIMIT: usize = 256 * 1024;
-
-/// An event that bears on the outcome.
+/// An event that bears on the run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notable {
     /// `system/init`: a turn begins.
@@ -28,81 +27,156 @@ pub enum Notable {
         error: String,
     },
     Result(ResultInfo),
+    /// `system/session_state_changed`: the CLI's own word on whether it
+    /// has work (cc-run asks for these; see `session.rs`).
+    State(State),
+    /// A `control_request` the CLI sends its host (a permission prompt, a
+    /// hook callback...): its id, subtype and `request` object as JSON.
+    Request {
+        id: String,
+        subtype: String,
+        body: String,
+    },
+    /// `control_cancel_request`: the CLI withdrew request `id`.
+    Cancelled {
+        id: String,
+    },
+    /// `system/permission_denied`: a tool call was refused.
+    Denied {
+        tool: String,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// The states of `system/session_state_changed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Idle,
+    Running,
+    /// Waiting for the host to answer a request.
+    RequiresAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultInfo {
     pub is_error: bool,
     pub subtype: String,
     pub api_error_status: Option<u16>,
-    /// `result`, or the `errors` joined, for messages.
+    /// `result`, or the `errors` joined, for messages (cut).
     pub text: String,
+    /// The tools of `permission_denials`, in order.
+    pub denials: Vec<String>,
 }
 
 impl Notable {
     /// True when the event might end the run at once, so it must reach
     /// stdout before cc-run acts on it.
     pub fn urgent(&self) -> bool {
-        matches!(self, Notable::Retry { .. })
+        matches!(self, Notable::Retry { .. } | Notable::Request { .. })
     }
 }
 
-/// The events of one output line that bear on the outcome, if any.
-pub fn inspect(line: &[u8]) -> Option<Notable> {
-    match fast_type(line) {
-        Some(b"result" | b"system") => parse(line),
-        Some(b"assistant") if line.len() <= PARSE_LIMIT => {
-            memchr::memmem::find(line, b"\"error\"").and_then(|_| parse(line))
-        }
-        Some(_) => None,
-        None if line.len() <= PARSE_LIMIT => parse(line),
-        None => None,
-    }
-}
-
-/// The `type` of a line laid out as the CLI writes it (`{"type":"...`).
-fn fast_type(line: &[u8]) -> Option<&[u8]> {
-    let rest = line.strip_prefix(b"{\"type\":\"")?;
-    let end = memchr::memchr(b'"', rest)?;
-    Some(&rest[..end])
-}
-
-fn parse(line: &[u8]) -> Option<Notable> {
-    let v: Value = serde_json::from_slice(line).ok()?;
-    let status = |field: &str| {
-        v.get(field)
-            .and_then(Value::as_u64)
+/// The event of one validated line that bears on the run, if any.
+pub fn inspect(event: &Object<'_>) -> Option<Notable> {
+    let ty = event.get("type")?;
+    let string = |name: &str| event.str(name).map(|s| s.into_owned());
+    let status = |name: &str| {
+        event
+            .get(name)
+            .and_then(|v| v.as_u64())
             .and_then(|n| u16::try_from(n).ok())
     };
-    let string = |field: &str| v.get(field).and_then(Value::as_str).map(str::to_owned);
-    match kind(&v) {
-        (Some("system"), Some("init")) => Some(Notable::TurnStart),
-        (Some("system"), Some("api_retry")) => Some(Notable::Retry {
+    if ty.is_str("result") {
+        return Some(Notable::Result(result(event)));
+    }
+    if ty.is_str("assistant") {
+        return string("error").map(|error| Notable::AssistantError { error });
+    }
+    if ty.is_str("control_request") {
+        let request = event.object("request")?;
+        return Some(Notable::Request {
+            id: string("request_id")?,
+            subtype: request.str("subtype")?.into_owned(),
+            body: request.raw().to_owned(),
+        });
+    }
+    if ty.is_str("control_cancel_request") {
+        return Some(Notable::Cancelled {
+            id: string("request_id")?,
+        });
+    }
+    if !ty.is_str("system") {
+        return None;
+    }
+    let sub = event.get("subtype")?;
+    if sub.is_str("init") {
+        Some(Notable::TurnStart)
+    } else if sub.is_str("api_retry") {
+        Some(Notable::Retry {
             error: string("error"),
             status: status("error_status"),
-        }),
-        (Some("assistant"), _) => string("error").map(|error| Notable::AssistantError { error }),
-        (Some("result"), subtype) => Some(Notable::Result(ResultInfo {
-            is_error: v.get("is_error").and_then(Value::as_bool).unwrap_or(false),
-            subtype: subtype.unwrap_or("").to_owned(),
-            api_error_status: status("api_error_status"),
-            text: result_text(&v),
-        })),
-        _ => None,
+        })
+    } else if sub.is_str("session_state_changed") {
+        let state = event.get("state")?;
+        Some(Notable::State(if state.is_str("idle") {
+            State::Idle
+        } else if state.is_str("requires_action") {
+            State::RequiresAction
+        } else {
+            State::Running
+        }))
+    } else if sub.is_str("permission_denied") {
+        Some(Notable::Denied {
+            tool: string("tool_name").unwrap_or_default(),
+        })
+    } else {
+        None
     }
 }
 
-fn result_text(v: &Value) -> String {
-    if let Some(s) = v.get("result").and_then(Value::as_str) {
-        return s.to_owned();
+/// False for the control frames and keep-alives, which are not the
+/// session's own output.
+pub fn is_session_event(event: &Object<'_>) -> bool {
+    event.get("type").is_some_and(|t| {
+        !t.is_str("control_response")
+            && !t.is_str("control_request")
+            && !t.is_str("control_cancel_request")
+            && !t.is_str("keep_alive")
+    })
+}
+
+fn result(event: &Object<'_>) -> ResultInfo {
+    let text = match event.get("result").and_then(|v| v.as_str_prefix(TEXT_MAX)) {
+        Some((s, _)) => s.into_owned(),
+        None => {
+            let errors = event.array("errors").into_iter().flatten();
+            let parts: Vec<String> = errors
+                .filter_map(|e| e.as_str_prefix(TEXT_MAX).map(|(s, _)| s.into_owned()))
+                .collect();
+            parts.join("; ")
+        }
+    };
+    let denials = event.array("permission_denials").into_iter().flatten();
+    ResultInfo {
+        is_error: event.bool("is_error").unwrap_or(false),
+        subtype: event.str("subtype").unwrap_or_default().into_owned(),
+        api_error_status: event
+            .get("api_error_status")
+            .and_then(|v| v.as_u64())
+            .and_then(|n| u16::try_from(n).ok()),
+        text,
+        denials: denials
+            .filter_map(|d| d.get("tool_name").and_then(|t| t.as_str()))
+            .map(|t| t.into_owned())
+            .collect(),
     }
-    let errors = v.get("errors").and_then(Value::as_array);
-    let parts: Vec<&str> = errors
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    parts.join("; ")
+}
+
+/// Reads and inspects one line (for tests, which hold raw lines).
+#[cfg(test)]
+pub fn inspect_line(line: &[u8]) -> Option<Notable> {
+    let mut reader = crate::json::Reader::default();
+    let doc = reader.read(line).ok()?;
+    inspect(&doc.object().ok()?)
 }
 
 #[cfg(test)]
@@ -110,18 +184,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn big_or_irrelevant_lines_are_not_parsed() {
-        let mut big = br#"{"type":"user","message":{"content":""#.to_vec();
-        big.extend(vec![b'x'; 1 << 20]);
+    fn results_are_found_whatever_the_key_order_and_size() {
+        let mut big = br#"{"duration_api_ms":1,"result":""#.to_vec();
+        big.extend(vec![b'x'; 300 * 1024]);
+        big.extend_from_slice(br#"","is_error":false,"subtype":"success","type":"result","permission_denials":[{"tool_name":"Write","tool_use_id":"t","tool_input":{}}]}"#);
+        let Some(Notable::Result(r)) = inspect_line(&big) else {
+            panic!("not found")
+        };
+        assert!(!r.is_error);
+        assert_eq!(r.subtype, "success");
+        assert_eq!(r.text.len(), TEXT_MAX);
+        assert_eq!(r.denials, ["Write"]);
         assert_eq!(
-            inspect(&big),
-            None,
-            "not even valid JSON, yet no parse happens"
-        );
-        assert_eq!(inspect(br#"{"type":"assistant","message":{}}"#), None);
-        assert_eq!(
-            inspect(br#"{ "subtype": "init", "type": "system" }"#),
+            inspect_line(br#"{ "subtype": "init", "type": "system" }"#),
             Some(Notable::TurnStart)
+        );
+        assert_eq!(inspect_line(br#"{"type":"assistant","message":{}}"#), None);
+    }
+
+    #[test]
+    fn states_requests_and_denials() {
+        assert_eq!(
+            inspect_line(br#"{"type":"system","subtype":"session_state_changed","state":"idle"}"#),
+            Some(Notable::State(State::Idle))
+        );
+        let req = br#"{"type":"control_request","request_id":"r1","request":{"subtype":"can_use_tool","tool_name":"Bash","input":{}}}"#;
+        assert_eq!(
+            inspect_line(req),
+            Some(Notable::Request {
+                id: "r1".into(),
+                subtype: "can_use_tool".into(),
+                body: r#"{"subtype":"can_use_tool","tool_name":"Bash","input":{}}"#.into()
+            })
+        );
+        assert_eq!(
+            inspect_line(br#"{"type":"system","subtype":"permission_denied","tool_name":"Bash"}"#),
+            Some(Notable::Denied {
+                tool: "Bash".into()
+            })
         );
     }
 }

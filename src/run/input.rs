@@ -1,22 +1,29 @@
 //! The input pump: cc-run's stdin (after an optional `--prompt` message)
 //! to the child's stdin, on a plain thread over the shared [`LineReader`].
 //!
-//! Promises: a line reaches the child only after it parses as a JSON object
-//! that passes `check_input`; the first bad line stops the pump (nothing
-//! from it on is sent) and is reported as `stdin:N: why`. Lines are flushed
-//! whenever stdin has nothing more ready. The controller can write one last
-//! line (the interrupt) and close the child's input at any time.
+//! Promises: a line reaches the child only after it passes `check_input`
+//! (read by the one reader); the first bad line stops the pump (nothing
+//! from it on is sent) and is reported as `stdin:N: why`. A permission
+//! answer is matched to the request it names (`#3`, `#`, or the real id:
+//! see `control.rs`) and sent with the real id. Lines are flushed whenever
+//! stdin has nothing more ready. The end of stdin does not close the
+//! child's input: the controller does, once the session needs nothing more
+//! (`Channel::may_close`).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::control::{self, Channel};
 use super::pump::Report;
+use crate::json::Reader;
 use crate::lines::{LineError, LineReader};
+use crate::protocol::validate;
 
 #[derive(Debug)]
 pub enum InputEnd {
@@ -31,20 +38,45 @@ pub enum InputEnd {
     ReadError(String),
 }
 
-/// The child's stdin, shared by the input pump and the controller (which
-/// writes the interrupt and closes it). Dropping the writer closes the pipe.
+/// What the controller asks the writer thread to do, in order.
+enum Cmd {
+    Line(Vec<u8>),
+    Close,
+}
+
+/// The child's stdin, shared by the input pump (which writes stdin's lines
+/// itself) and the controller (whose answers, interrupt and close go
+/// through one writer thread, in order, so it never blocks on a full pipe).
 #[derive(Clone)]
 pub struct ChildInput {
     writer: Arc<Mutex<Option<BufWriter<File>>>>,
     open: Arc<AtomicBool>,
+    /// False once cc-run stopped passing stdin on (an interrupt).
+    from_stdin: Arc<AtomicBool>,
+    queue: mpsc::Sender<Cmd>,
 }
 
 impl ChildInput {
     pub fn new(file: File) -> Self {
-        ChildInput {
+        let (queue, rx) = mpsc::channel();
+        let input = ChildInput {
             writer: Arc::new(Mutex::new(Some(BufWriter::with_capacity(64 * 1024, file)))),
             open: Arc::new(AtomicBool::new(true)),
-        }
+            from_stdin: Arc::new(AtomicBool::new(true)),
+            queue,
+        };
+        let writer = input.clone();
+        thread::spawn(move || {
+            for cmd in rx {
+                match cmd {
+                    Cmd::Line(line) => {
+                        let _ = writer.write_line(&line).and_then(|_| writer.flush());
+                    }
+                    Cmd::Close => writer.close(),
+                }
+            }
+        });
+        input
     }
 
     /// False once the input is closed; never blocks.
@@ -71,9 +103,9 @@ impl ChildInput {
         }
     }
 
-    /// Flushes and closes the child's input: the CLI finishes queued work
-    /// and exits.
-    pub fn close(&self) {
+    /// Flushes and closes the child's input now: the CLI finishes queued
+    /// work and exits.
+    fn close(&self) {
         let mut guard = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(mut w) = guard.take() {
             let _ = w.flush();
@@ -81,34 +113,46 @@ impl ChildInput {
         self.open.store(false, Ordering::SeqCst);
     }
 
-    /// Writes `line` as the last input and closes, on a thread of its own
-    /// (the pipe may be full, and the controller must not block).
-    pub fn send_last(&self, line: Vec<u8>) {
-        let input = self.clone();
-        thread::spawn(move || {
-            let _ = input.write_line(&line);
-            input.close();
-        });
+    /// Passes no more of stdin on: the input pump ends.
+    pub fn stop_stdin(&self) {
+        self.from_stdin.store(false, Ordering::SeqCst);
+    }
+
+    /// A line from stdin; `Ok(false)` once the input is closed or stdin is
+    /// no longer passed on.
+    fn write_from_stdin(&self, line: &[u8]) -> io::Result<bool> {
+        if !self.from_stdin.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        self.write_line(line)
+    }
+
+    /// Sends `line` (an answer) after what was queued before it.
+    pub fn send(&self, line: Vec<u8>) {
+        let _ = self.queue.send(Cmd::Line(line));
+    }
+
+    /// Closes the input after what was queued before.
+    pub fn close_later(&self) {
+        let _ = self.queue.send(Cmd::Close);
     }
 }
 
-/// Checks one stdin line before it may reach the child.
-fn check_line(line: &[u8]) -> Result<(), String> {
-    crate::protocol::validate::check_input_line(line)
-}
-
 /// Sends `prompt` (a ready message line), then, if `read_stdin`, every
-/// stdin line, to the child; closes the child's input at the end.
+/// stdin line, to the child.
 pub fn spawn_input(
     prompt: Option<Vec<u8>>,
     read_stdin: bool,
     max_line: usize,
     input: ChildInput,
+    channel: Arc<Channel>,
     tx: UnboundedSender<Report>,
 ) {
     thread::spawn(move || {
-        let end = pump_input(prompt, read_stdin, max_line, &input);
-        input.close();
+        let end = pump_input(prompt, read_stdin, max_line, &input, &channel);
+        // What was read before the end goes to the child now; the input
+        // itself stays open for the controller to close.
+        let _ = input.flush();
         let _ = tx.send(Report::InputDone(end));
     });
 }
@@ -118,6 +162,7 @@ fn pump_input(
     read_stdin: bool,
     max: usize,
     input: &ChildInput,
+    channel: &Channel,
 ) -> InputEnd {
     let sent = |r: io::Result<bool>| match r {
         Ok(true) => None,
@@ -131,29 +176,76 @@ fn pump_input(
         if let Some(end) = sent(flushed) {
             return end;
         }
+        channel.user_sent();
     }
     if !read_stdin {
         return InputEnd::Eof;
     }
     let mut reader = LineReader::with_max(io::stdin().lock(), max);
+    let mut json = Reader::default();
     let mut flush_failed = false;
     loop {
         let next = reader.next_line(&mut || input.flush().inspect_err(|_| flush_failed = true));
-        match next {
+        let (n, line) = match next {
             Ok(None) => return InputEnd::Eof,
-            Ok(Some((n, line))) => {
-                if let Err(why) = check_line(line) {
-                    return InputEnd::Invalid(format!("stdin:{n}: {why}"));
-                }
-                if let Some(end) = sent(input.write_line(line)) {
-                    return end;
-                }
-            }
+            Ok(Some(item)) => item,
             Err(err @ LineError::TooLong { line, .. }) => {
                 return InputEnd::Invalid(format!("stdin:{line}: {err}"));
             }
             Err(LineError::Io(_)) if flush_failed => return InputEnd::ChildGone,
             Err(LineError::Io(e)) => return InputEnd::ReadError(format!("stdin: {e}")),
+        };
+        let kind = match json.read(line) {
+            Ok(doc) => match validate::check_input(&doc) {
+                Ok(()) => doc
+                    .object()
+                    .ok()
+                    .and_then(|o| o.str("type"))
+                    .map(|t| t.into_owned()),
+                Err(why) => return InputEnd::Invalid(super::bad_stdin_line(n, line, &why)),
+            },
+            Err(why) => {
+                return InputEnd::Invalid(super::bad_stdin_line(n, line, &why.to_string()));
+            }
+        };
+        let written = match kind.as_deref() {
+            Some("control_response") => match answer(line, channel) {
+                Ok(Some(line)) => input.write_from_stdin(&line),
+                Ok(None) => input.write_from_stdin(line),
+                Err(why) => {
+                    crate::app::warn("cc-run", format!("stdin:{n}: {why}; dropped"));
+                    continue;
+                }
+            },
+            Some("user") => {
+                let r = input.write_from_stdin(line);
+                if matches!(r, Ok(true)) {
+                    channel.user_sent();
+                }
+                r
+            }
+            _ => input.write_from_stdin(line),
+        };
+        if let Some(end) = sent(written) {
+            return end;
         }
     }
+}
+
+/// A permission answer, rewritten for the request it names; `None` to send
+/// the line as it is (not an answer to a waiting request).
+fn answer(line: &[u8], channel: &Channel) -> Result<Option<Vec<u8>>, String> {
+    let Some((id, payload)) = control::permission_answer(line) else {
+        return Ok(None);
+    };
+    let Some(pending) = channel.resolve(&id)? else {
+        return Ok(None);
+    };
+    Ok(Some(match payload {
+        Some(payload) => control::answer(&pending.id, &control::complete(&pending, &payload)),
+        // An error response, or a success without a payload: the CLI takes
+        // neither as a permission answer; send it on with the real id.
+        None if id == pending.id => return Ok(None),
+        None => control::refuse(&pending.id, "answered without a permission result"),
+    }))
 }

@@ -8,7 +8,10 @@
 //! the last `result` (events.rs finds the events that matter, classify.rs
 //! judges them) and every non-zero status comes with one line on stderr
 //! naming the cause; credentials never appear in what cc-run itself prints
-//! (redact.rs).
+//! (its stderr lines, the child's forwarded stderr, `--verbose`: redact.rs,
+//! [`crate::secrets`]), and the child's stderr reaches the terminal
+//! sanitised. Events on stdout are the child's data: a key that a tool
+//! printed passes through them unchanged (cc-fmt masks it for people).
 //!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
@@ -16,8 +19,11 @@
 
 mod child;
 mod classify;
+mod control;
 mod events;
+mod family;
 mod input;
+mod policy;
 mod pump;
 mod redact;
 mod session;
@@ -34,6 +40,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::lines::parse_size;
+use crate::secrets::{self, Redactor};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -49,6 +56,7 @@ Exit status:
     3  authentication failed (check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN)
     4  billing or credit problem
     5  rate limited or overloaded past the CLI's retries
+    6  --fail-on-denial: a tool call was denied permission
   124  --timeout expired
   127  the claude CLI was not found or cannot run
   130  SIGINT (129 SIGHUP, 143 SIGTERM)";
@@ -61,16 +69,22 @@ Exit status:
     about = "Run the Claude Code CLI headless: stream-json messages in, events out",
     long_about = "Run the Claude Code CLI headless: stream-json messages in, events out.\n\n\
         Starts `claude -p --input-format stream-json --output-format stream-json --verbose \
-        --replay-user-messages` followed by CLAUDE_ARGS (given after `--`, passed verbatim). \
-        Each stdin line must be a JSON input message (as cc-prompt writes); each child event \
-        is written to stdout as it arrives. The child keeps running until stdin ends and its \
-        queued work is done.\n\n\
+        --replay-user-messages --include-partial-messages` (the last unless --no-partial) \
+        followed by CLAUDE_ARGS (given after `--`, passed verbatim). Each stdin line must \
+        be a JSON input message (as cc-prompt writes); each valid child event is written to \
+        stdout as it arrives, byte for byte. When stdin ends, claude's input stays open until \
+        the session is idle and no request of claude waits for an answer (a permission \
+        prompt decided by --permit, say); then it closes and claude exits.\n\n\
         The first Ctrl-C interrupts the running turn and ends the input (an interrupt \
         request while the input is open, else SIGINT to claude); a second one, or SIGTERM, \
         terminates the child (TERM, then KILL after --grace). Authentication and \
         billing failures end the run at once instead of waiting out the CLI's retries. \
-        Claude and every process it starts (its environment carries CCPIPE_RUN_ID) end \
-        when cc-run ends, even when cc-run is killed with SIGKILL.",
+        Claude and every process it starts end when cc-run ends, even when cc-run is \
+        killed with SIGKILL: they are found by process group, by CCPIPE_RUN_ID in their \
+        environment, by parentage (cc-run is a child subreaper) and, where cgroup v2 is \
+        writable, by a cgroup of the run's own (CCPIPE_NO_CGROUP=1 turns it off).\n\n\
+        What cc-run prints itself (its messages, --verbose, claude's forwarded stderr) is \
+        terminal-safe and shows no credential; the events on stdout pass unchanged.",
     after_help = EXAMPLES
 )]
 pub struct Cli {
@@ -105,6 +119,50 @@ pub struct Cli {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// Decide permission prompts with a jq expression, run on each request
+    /// (`{tool_name, input, tool_use_id, permission_suggestions, ...}`):
+    /// true allows; false, null or no output denies; a string denies with
+    /// that message, except "ask", which leaves it to a person (as --ask);
+    /// an object is sent as the answer. Implies `--permission-prompt-tool
+    /// stdio` for claude.
+    #[arg(long, value_name = "EXPR", conflicts_with = "permit_file")]
+    pub permit: Option<String>,
+
+    /// Read the --permit expression from FILE (a team's policy, kept in the repository).
+    #[arg(long, value_name = "FILE")]
+    pub permit_file: Option<PathBuf>,
+
+    /// Set $NAME to the string VALUE in the --permit expression.
+    #[arg(long, num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub arg: Vec<String>,
+
+    /// Set $NAME to the JSON value TEXT in the --permit expression.
+    #[arg(long, num_args = 2, value_names = ["NAME", "TEXT"], action = clap::ArgAction::Append)]
+    pub argjson: Vec<String>,
+
+    /// Leave permission prompts to a person: they go downstream (cc-fmt
+    /// shows `? #3 Bash(touch x)`), and `/allow 3` or `/deny 3 why` written
+    /// to cc-steer's FIFO answers them. Implies `--permission-prompt-tool
+    /// stdio` for claude. Once cc-run's input has ended, a prompt nobody
+    /// can answer is denied at once.
+    #[arg(long)]
+    pub ask: bool,
+
+    /// Deny a prompt left to a person after DURATION without an answer.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub ask_timeout: Option<Duration>,
+
+    /// Do not ask claude for partial messages. By default cc-run passes
+    /// `--include-partial-messages`, so text streams to cc-fmt as the model
+    /// writes it.
+    #[arg(long)]
+    pub no_partial: bool,
+
+    /// Exit 6 when the session denied any tool call (the result's
+    /// permission_denials), with one line naming the tools.
+    #[arg(long)]
+    pub fail_on_denial: bool,
+
     /// Arguments for claude, after `--`; passed verbatim, never to a shell.
     #[arg(last = true, value_name = "CLAUDE_ARGS")]
     pub claude_args: Vec<OsString>,
@@ -119,13 +177,23 @@ pub fn run(cli: Cli) -> Result<i32> {
     // Before any thread exists: the guardian is forked here (see `child`).
     let group = child::Group::start()
         .map_err(|e| Error::usage(format!("cannot start the process guardian: {e}")))?;
-    let redactor = redact::Redactor::from_env();
+    let policy = permit_policy(&cli)?;
+    let mut claude_args = cli.claude_args;
+    let prompt_tool = claude_args.iter().any(|a| a == "--permission-prompt-tool");
+    if (cli.ask || policy.is_some()) && !prompt_tool {
+        claude_args.extend(["--permission-prompt-tool".into(), "stdio".into()]);
+    }
+    let partial = "--include-partial-messages";
+    if !cli.no_partial && !claude_args.iter().any(|a| a == partial) {
+        claude_args.insert(0, partial.into());
+    }
+    let redactor = Redactor::from_env();
     let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
     let plan = session::Plan {
         program,
         origin,
-        args: cli.claude_args,
+        args: claude_args,
         prompt,
         read_stdin,
         timeout: cli.timeout,
@@ -133,9 +201,24 @@ pub fn run(cli: Cli) -> Result<i32> {
         fail_fast: !cli.no_fail_fast,
         max_line: cli.max_line,
         verbose: cli.verbose,
+        policy,
+        ask_timeout: cli.ask_timeout,
+        fail_on_denial: cli.fail_on_denial,
     };
     if plan.verbose {
         describe(&plan, &redactor);
+        crate::app::warn(
+            "cc-run",
+            format!("tracking the family by {}", group.tracking()),
+        );
+    }
+    if plan.read_stdin && std::io::stdin().is_terminal() {
+        crate::app::warn(
+            "cc-run",
+            "reading stream-json messages from the terminal, one per line (Ctrl-D ends \
+             the input); for plain text use `cc-prompt \"…\" | cc-run` or `--prompt \"…\"`, \
+             and `< /dev/null` to send nothing",
+        );
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -148,11 +231,58 @@ pub fn run(cli: Cli) -> Result<i32> {
     code
 }
 
-/// `--verbose`: the command line and the environment claude will see.
-fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
+/// The `--permit` / `--permit-file` policy, compiled, with its variables.
+fn permit_policy(cli: &Cli) -> Result<Option<policy::Policy>> {
+    let (code, name) = match (&cli.permit, &cli.permit_file) {
+        (Some(code), _) => (code.clone(), "the --permit policy".to_owned()),
+        (None, Some(path)) => {
+            let code = std::fs::read_to_string(path).map_err(|e| {
+                Error::usage(format!(
+                    "--permit-file {}: {e}",
+                    crate::sanitize::clean(&path.display().to_string())
+                ))
+            })?;
+            let name = format!(
+                "the policy in {}",
+                crate::sanitize::clean(&path.display().to_string())
+            );
+            (code, name)
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut vars = Vec::new();
+    for pair in cli.arg.chunks_exact(2) {
+        vars.push((pair[0].clone(), jaq_json::Val::from(pair[1].clone())));
+    }
+    for pair in cli.argjson.chunks_exact(2) {
+        let value = crate::json::jaq::parse(pair[1].as_bytes())
+            .map_err(|e| Error::usage(format!("--argjson {}: {e}", pair[0])))?;
+        vars.push((pair[0].clone(), value));
+    }
+    policy::Policy::compile(&code, vars, name.clone())
+        .map(Some)
+        .map_err(|e| Error::usage(format!("{name}: {e}")))
+}
+
+/// `--verbose`: the command line and the environment claude will see, with
+/// every credential hidden: the values of credential variables, header
+/// values, URL passwords, and among CLAUDE_ARGS secrets by shape and the
+/// value after a credential flag (`--api-key VALUE`).
+fn describe(plan: &session::Plan, redactor: &Redactor) {
     let mut words = vec![quote(&plan.program.to_string_lossy())];
     words.extend(child::FIXED_ARGS.iter().map(|a| a.to_string()));
-    words.extend(plan.args.iter().map(|a| quote(&a.to_string_lossy())));
+    let mut hide_next = false;
+    for arg in &plan.args {
+        let arg = arg.to_string_lossy();
+        if std::mem::take(&mut hide_next) {
+            words.push(secrets::MARK.into());
+            continue;
+        }
+        hide_next = arg.starts_with("--")
+            && !arg.contains('=')
+            && secrets::sensitive_name(arg.trim_start_matches('-').as_bytes());
+        words.push(quote(&redactor.text(&arg)));
+    }
     let line = format!("running ({}): {}", plan.origin, words.join(" "));
     crate::app::warn("cc-run", redactor.text(&line));
     let mut vars: Vec<String> = std::env::vars_os()
@@ -162,10 +292,12 @@ fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
                 .iter()
                 .any(|p| name.starts_with(p))
                 .then(|| {
-                    if redact::is_sensitive(&name) {
-                        format!("{name}=[REDACTED]")
+                    let value = value.to_string_lossy();
+                    if secrets::sensitive_name(name.as_bytes()) {
+                        format!("{name}={}", secrets::MARK)
+                    } else if name.ends_with("HEADERS") {
+                        format!("{name}={}", header_names(&value))
                     } else {
-                        let value = value.to_string_lossy().into_owned();
                         format!("{name}={}", redactor.text(&value))
                     }
                 })
@@ -179,6 +311,35 @@ fn describe(plan: &session::Plan, redactor: &redact::Redactor) {
     };
     let env = crate::sanitize::one_line(&env).into_owned();
     crate::app::warn("cc-run", format!("environment: {env}"));
+}
+
+/// `Name: value` lines with every value hidden.
+fn header_names(headers: &str) -> String {
+    headers
+        .lines()
+        .map(|l| match l.split_once(':') {
+            Some((name, _)) => format!("{name}: {}", secrets::MARK),
+            None => secrets::MARK.into(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What cc-run reads on stdin, and how to give it text or nothing instead.
+const STDIN_HINT: &str = "cc-run expects one JSON message per line, as cc-prompt writes \
+    them; for plain text use `cc-prompt \"…\" | cc-run` or `cc-run --prompt \"…\"`, \
+    and give cc-run `< /dev/null` when its stdin is not for it (in a `while read` loop)";
+
+/// The report of a stdin line that must not reach claude, `stdin:N: why`;
+/// for a line that is not JSON at all (plain text typed or piped in, a
+/// `while read` loop's input) it says what cc-run expects instead.
+/// Called by input.rs.
+pub(crate) fn bad_stdin_line(n: u64, line: &[u8], why: &str) -> String {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok() {
+        format!("stdin:{n}: {why}")
+    } else {
+        format!("stdin:{n}: {why} ({STDIN_HINT})")
+    }
 }
 
 /// `word` as a shell would need it, for display only.

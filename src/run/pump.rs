@@ -18,9 +18,11 @@ use std::thread;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::classify;
+use super::control::Channel;
 use super::events::{self, Notable};
 use super::input::InputEnd;
 use super::redact::Redactor;
+use crate::json::Reader;
 use crate::lines::{LineError, LineReader};
 use crate::sanitize;
 
@@ -28,6 +30,9 @@ use crate::sanitize;
 #[derive(Debug)]
 pub enum Report {
     Event(Notable),
+    /// The child's first event was written: it tells whether the child
+    /// sends session states (see `control.rs`).
+    FirstEvent,
     /// The child's stdout ended, or writing to our stdout failed.
     StdoutDone(io::Result<()>),
     InputDone(InputEnd),
@@ -72,9 +77,15 @@ impl Shared {
 }
 
 /// Copies the child's events to stdout and reports the notable ones.
-pub fn spawn_output(src: File, max_line: usize, shared: Arc<Shared>, tx: UnboundedSender<Report>) {
+pub fn spawn_output(
+    src: File,
+    max_line: usize,
+    shared: Arc<Shared>,
+    channel: Arc<Channel>,
+    tx: UnboundedSender<Report>,
+) {
     thread::spawn(move || {
-        let result = pump_output(src, max_line, &shared, &tx);
+        let result = pump_output(src, max_line, &shared, &channel, &tx);
         let _ = tx.send(Report::StdoutDone(result));
     });
 }
@@ -83,6 +94,7 @@ fn pump_output(
     src: File,
     max: usize,
     shared: &Shared,
+    channel: &Channel,
     tx: &UnboundedSender<Report>,
 ) -> io::Result<()> {
     // A File on a duplicate of fd 1: `Stdout` is line-buffered and would
@@ -91,6 +103,8 @@ fn pump_output(
     let stdout = io::stdout().as_fd().try_clone_to_owned()?;
     let mut out = BufWriter::with_capacity(64 * 1024, File::from(stdout));
     let mut reader = LineReader::with_max(src, max);
+    let mut json = Reader::default();
+    let mut first = true;
     let mut write_error = None;
     loop {
         let next = reader.next_line(&mut || {
@@ -104,12 +118,31 @@ fn pump_output(
         match next {
             Ok(None) => return out.flush(),
             Ok(Some((n, line))) => {
-                let first = line.iter().find(|b| !matches!(b, b' ' | b'\t'));
-                if first != Some(&b'{') {
-                    stray(shared, n, line);
-                    continue;
-                }
-                let event = events::inspect(line);
+                // Only a valid event line reaches stdout.
+                let event = match json.read(line).and_then(|doc| doc.object()) {
+                    Ok(obj) => {
+                        let event = events::inspect(&obj);
+                        // The first event of the session itself (not an answer
+                        // to a request of the host) tells whether the child
+                        // sends session states.
+                        if first && events::is_session_event(&obj) {
+                            first = false;
+                            channel.first_event(matches!(event, Some(Notable::State(_))));
+                            let _ = tx.send(Report::FirstEvent);
+                        }
+                        if let Some(Notable::Request { id, subtype, .. }) = &event
+                            && subtype == "can_use_tool"
+                            && let Some(request) = obj.object("request")
+                        {
+                            channel.register_request(id, &request);
+                        }
+                        event
+                    }
+                    Err(why) => {
+                        stray(shared, n, line, &why.to_string());
+                        continue;
+                    }
+                };
                 out.write_all(line)?;
                 out.write_all(b"\n")?;
                 if let Some(event) = event {
@@ -129,20 +162,30 @@ fn pump_output(
     }
 }
 
-/// A stdout line that is not an event goes to stderr, so stdout stays JSON.
-fn stray(shared: &Shared, n: u64, line: &[u8]) {
-    let text = String::from_utf8_lossy(line);
+/// The most of a stray stdout line quoted on stderr.
+const STRAY_QUOTE: usize = 200;
+
+/// A stdout line that is not a valid event goes to stderr, quoted (cut,
+/// redacted, terminal-safe), so stdout carries only events.
+fn stray(shared: &Shared, n: u64, line: &[u8], why: &str) {
+    let head = &line[..line.len().min(STRAY_QUOTE)];
+    let text = String::from_utf8_lossy(head);
     let text = shared.redactor.text(&text);
+    let cut = match line.len() - head.len() {
+        0 => String::new(),
+        more => format!("… ({more} more bytes)"),
+    };
     crate::app::warn(
         "cc-run",
         format!(
-            "claude stdout:{n}: not an event: {}",
+            "claude stdout:{n}: not an event ({why}), not passed on: {}{cut}",
             sanitize::one_line(&text)
         ),
     );
 }
 
-/// Forwards the child's stderr to ours, redacted, and keeps its tail.
+/// Forwards the child's stderr to ours, redacted and sanitised, and keeps
+/// its tail.
 pub fn spawn_stderr(src: File, shared: Arc<Shared>, tx: UnboundedSender<Report>) {
     thread::spawn(move || {
         let mut err = BufWriter::new(io::stderr());
@@ -155,7 +198,10 @@ pub fn spawn_stderr(src: File, shared: Arc<Shared>, tx: UnboundedSender<Report>)
             }) {
                 Ok(None) | Err(LineError::Io(_)) => break,
                 Ok(Some((_, line))) => {
-                    let _ = err.write_all(&shared.redactor.bytes(line));
+                    // Redacted, then made terminal-safe (tabs kept); one
+                    // line in, one line out.
+                    let text = String::from_utf8_lossy(line);
+                    let _ = err.write_all(sanitize::clean(&shared.redactor.text(&text)).as_bytes());
                     let _ = err.write_all(b"\n");
                     shared.remember(line);
                 }

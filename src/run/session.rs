@@ -18,7 +18,10 @@ use tokio::time::{Instant, sleep_until};
 
 use super::child::{self, Group};
 use super::classify::{self, ChildEnd, Failure, Outcome};
+use super::control::{self, Channel};
+use super::events::Notable;
 use super::input::{self, ChildInput, InputEnd};
+use super::policy::{Decision, Policy};
 use super::pump::{self, Report, Shared};
 use super::signals::{Sig, Signals};
 use crate::error::{Error, Result, exit};
@@ -26,6 +29,9 @@ use crate::protocol::{interrupt_request, next_request_id};
 
 /// The size asked for the pipes to and from the child.
 const PIPE_SIZE: i32 = 1 << 20;
+
+/// The answer to a prompt when cc-run's input has ended.
+const NOBODY: &str = "no one can answer: cc-run's input has ended";
 
 /// How long the child's stdout may stay open after the child exited.
 const DRAIN: Duration = Duration::from_millis(500);
@@ -42,6 +48,12 @@ pub struct Plan {
     pub fail_fast: bool,
     pub max_line: usize,
     pub verbose: bool,
+    /// `--permit`: decides permission prompts.
+    pub policy: Option<Policy>,
+    /// `--ask-timeout`: how long a prompt left to a person may wait.
+    pub ask_timeout: Option<Duration>,
+    /// `--fail-on-denial`.
+    pub fail_on_denial: bool,
 }
 
 /// Why the run ended early; the first one wins.
@@ -68,6 +80,7 @@ struct Run {
     plan: Plan,
     group: Group,
     input: ChildInput,
+    channel: Arc<Channel>,
     shared: Arc<Shared>,
     cause: Option<Cause>,
     escalation: Option<(Instant, Step)>,
@@ -80,7 +93,9 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
     let mut signals =
         Signals::install().map_err(|e| Error::usage(format!("cannot handle signals: {e}")))?;
     let mut group = group;
-    let cmd = child::command(&plan.program, &plan.args, &group);
+    let mut cmd = child::command(&plan.program, &plan.args, &group);
+    // The CLI's turn-over signal, which the control channel relies on.
+    cmd.env("CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS", "1");
     let mut child = match tokio::process::Command::from(cmd).spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -108,10 +123,12 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         Ok::<_, Error>(File::from(fd))
     };
     let input = ChildInput::new(file(stdin.into_owned_fd())?);
+    let channel = Arc::new(Channel::default());
     pump::spawn_output(
         file(stdout.into_owned_fd())?,
         plan.max_line,
         shared.clone(),
+        channel.clone(),
         tx.clone(),
     );
     pump::spawn_stderr(file(stderr.into_owned_fd())?, shared.clone(), tx.clone());
@@ -121,6 +138,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         plan.read_stdin,
         plan.max_line,
         input.clone(),
+        channel.clone(),
         tx,
     );
 
@@ -129,6 +147,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
         plan,
         group,
         input,
+        channel,
         shared,
         cause: None,
         escalation: None,
@@ -142,6 +161,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
     let mut timed_out = false;
     while status.is_none() || !stdout_done {
         let escalation = run.escalation;
+        let ask_deadline = run.channel.next_deadline().map(Instant::from_std);
         tokio::select! {
             res = child.wait(), if status.is_none() => {
                 status = Some(child_end(res));
@@ -160,6 +180,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                         run.set_cause(Cause::FailFast(failure));
                         run.terminate();
                     }
+                    run.control(event);
                 }
                 Report::StdoutDone(Ok(())) => stdout_done = true,
                 Report::StdoutDone(Err(e)) => {
@@ -172,6 +193,7 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                     run.terminate();
                 }
                 Report::InputDone(end) => run.input_done(end),
+                Report::FirstEvent => run.maybe_close(),
                 Report::StderrDone => stderr_done = true,
                 Report::DownstreamGone => {
                     run.set_cause(Cause::BrokenPipe);
@@ -179,6 +201,9 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                 }
             },
             sig = signals.recv() => run.on_signal(sig),
+            _ = sleep_until(ask_deadline.unwrap_or_else(Instant::now)), if ask_deadline.is_some() => {
+                run.ask_timeouts();
+            }
             _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() && !timed_out => {
                 timed_out = true;
                 let d = run.plan.timeout.unwrap_or_default();
@@ -241,19 +266,22 @@ impl Run {
         }
     }
 
-    /// Asks the CLI to stop the turn and end: an interrupt request, then
-    /// EOF, while its input is open; else SIGINT to claude alone, which
-    /// 2.1.197 handles the same way (the tool is aborted, an
-    /// `error_during_execution` result written, exit 0). False when there
-    /// is nothing left to interrupt.
+    /// Asks the CLI to stop the turn and end: an interrupt request while
+    /// its input is open, after which no more of stdin is passed on and the
+    /// input closes once the session is idle (the CLI writes the interrupted
+    /// turn's result first); else SIGINT to claude alone, which the CLI
+    /// handles the same way. False when there is nothing left to interrupt.
     fn interrupt(&mut self) -> bool {
         if self.interrupted {
             return false;
         }
         if self.input.is_open() {
-            self.note("sending an interrupt and closing claude's input");
+            self.note("sending an interrupt; claude's input ends once the session is idle");
+            self.input.stop_stdin();
             self.input
-                .send_last(interrupt_request(&next_request_id("ccpipe")));
+                .send(interrupt_request(&next_request_id("interrupt")));
+            self.channel.end_input();
+            self.maybe_close();
         } else if let Some(pid) = self.child_pid {
             self.note("sending SIGINT to claude (its input has ended)");
             let _ = nix::sys::signal::kill(pid, Signal::SIGINT);
@@ -289,7 +317,108 @@ impl Run {
         }
     }
 
+    /// The control channel's side of an event: requests of the CLI, the
+    /// session's state, withdrawn requests; then, maybe, the end of input.
+    fn control(&mut self, event: Notable) {
+        match event {
+            Notable::State(state) => self.channel.state(state),
+            Notable::Cancelled { id } => _ = self.channel.take(&id),
+            Notable::Request { id, subtype, body } if subtype == "can_use_tool" => {
+                self.permission(&id, &body)
+            }
+            Notable::Request { id, subtype, .. } => self.unserved(&id, &subtype),
+            _ => return,
+        }
+        self.maybe_close();
+    }
+
+    /// A permission prompt: numbered, then decided by the policy, left to
+    /// a person, or denied when nobody can answer.
+    fn permission(&mut self, id: &str, body: &str) {
+        // The output pump registered it; a person may have answered already.
+        let Some(waiting) = self.channel.get(id) else {
+            return;
+        };
+        let (n, tool, input) = (waiting.n, waiting.tool, waiting.input);
+        let decision = match &self.plan.policy {
+            None => Decision::Ask,
+            Some(policy) => policy.decide(body).unwrap_or_else(|(deny, why)| {
+                crate::app::warn("cc-run", format!("permission request #{n} ({tool}): {why}"));
+                deny
+            }),
+        };
+        let line = match decision {
+            Decision::Allow => control::allow(id, &input),
+            Decision::Deny(message) => control::deny(id, &message),
+            Decision::Answer(payload) => match self.channel.take(id) {
+                Some(p) => control::answer(id, &control::complete(&p, &payload)),
+                None => return,
+            },
+            Decision::Ask if self.channel.input_ended() => control::deny(id, NOBODY),
+            Decision::Ask => {
+                if let Some(t) = self.plan.ask_timeout {
+                    self.channel.set_deadline(id, std::time::Instant::now() + t);
+                }
+                return;
+            }
+        };
+        self.note(&format!("answered permission request #{n} ({tool})"));
+        self.channel.take(id);
+        self.input.send(line);
+    }
+
+    /// A request ccpipe does not serve: answered at once with an error, so
+    /// the session does not wait for it.
+    fn unserved(&mut self, id: &str, subtype: &str) {
+        crate::app::warn(
+            "cc-run",
+            format!(
+                "claude sent a {} request, which ccpipe does not serve; answered with an error",
+                crate::json::quote(subtype)
+            ),
+        );
+        let why = format!("ccpipe does not serve {subtype} requests");
+        self.input.send(control::refuse(id, &why));
+    }
+
+    /// Prompts left to a person past `--ask-timeout` are denied.
+    fn ask_timeouts(&mut self) {
+        let Some(t) = self.plan.ask_timeout else {
+            return;
+        };
+        for p in self.channel.expired(std::time::Instant::now()) {
+            let why = format!(
+                "no answer within {} (cc-run --ask-timeout)",
+                humantime::format_duration(t)
+            );
+            crate::app::warn(
+                "cc-run",
+                format!("permission request #{} ({}): {why}; denied", p.n, p.tool),
+            );
+            self.input.send(control::deny(&p.id, &why));
+        }
+        self.maybe_close();
+    }
+
+    /// Closes claude's stdin once the session needs nothing more from it.
+    fn maybe_close(&mut self) {
+        if self.input.is_open() && self.channel.may_close() {
+            self.note("closing claude's input: the session is idle and nothing waits");
+            self.input.close_later();
+        }
+    }
+
     fn input_done(&mut self, end: InputEnd) {
+        self.channel.end_input();
+        // Nobody can answer a prompt any more.
+        for p in self.channel.drain() {
+            crate::app::warn(
+                "cc-run",
+                format!("permission request #{} ({}): {NOBODY}; denied", p.n, p.tool),
+            );
+            self.input.send(control::deny(&p.id, NOBODY));
+        }
+        self.maybe_close();
         match end {
             InputEnd::Eof | InputEnd::Closed | InputEnd::ChildGone => {}
             InputEnd::Invalid(msg) => {
@@ -321,7 +450,10 @@ impl Run {
                 // The child ended by a signal only if cc-run did not send one.
                 let tail = self.shared.last_stderr_line();
                 match outcome.verdict(status, tail.as_deref()) {
-                    Ok(()) => Ok(exit::OK),
+                    Ok(()) => match outcome.denial().filter(|_| self.plan.fail_on_denial) {
+                        Some(f) => fail(f.code, f.message),
+                        None => Ok(exit::OK),
+                    },
                     Err(f) => fail(f.code, f.message),
                 }
             }

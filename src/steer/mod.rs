@@ -19,7 +19,6 @@ use clap::Parser;
 
 use crate::error::{Error, Result, exit};
 use crate::lines::parse_size;
-use crate::protocol::Priority;
 
 use fifo::Fifo;
 use pump::{End, Pump};
@@ -32,11 +31,20 @@ written to FIFO, in arrival order, so a running `claude -p --input-format stream
 session can be steered from another terminal or script.
 
 A line written to the FIFO is:
-  TEXT          a user message with that text (see --priority)
+  TEXT          a user message with that text (see --priority, --no-uuid)
   {...}         a stream-json input message, passed as it is if valid; an invalid one
                 is reported on stderr as FIFO:LINE: reason and dropped
   //TEXT        the text /TEXT (to send a message that starts with a slash)
-  /interrupt    an interrupt control_request with a fresh request_id
+  /note TEXT    a note that adds context without starting a turn
+  /interrupt [--cancel-queued]   interrupt the running turn (and cancel queued messages)
+  /allow [N]    allow permission request N, as cc-fmt numbers them (? #N ...);
+                without N the oldest waiting one (cc-run resolves the number)
+  /deny [N] [REASON]   deny it; the tool's result is REASON
+  /model NAME, /mode MODE, /thinking N|off, /stop-task ID, /context
+                session controls: switch model, permission mode (default,
+                acceptEdits, bypassPermissions, plan, dontAsk, auto; others are
+                refused at once), thinking budget; stop a background task;
+                ask for the context usage
   /end          the end of the stream (stdin not yet read is not passed on)
   /help         the list of commands, on stderr
 Any other /word is reported and dropped. A line that starts with / but is not a /word, \
@@ -78,8 +86,12 @@ listening after each writer closes. After stdin ends, cc-steer goes on reading t
   nothing read from stdin or the FIFO for --idle-timeout  exit 0
   the reader of stdout goes away (even while idle)        exit 0
   SIGINT / SIGTERM / SIGHUP                               exit 130 / 143 / 129
-Exit status 2: bad usage, the FIFO was refused, or another cc-steer reads it. When cc-steer ends, its stdout \
-closes: claude then finishes its queued work and exits.";
+When cc-steer ends, its stdout closes: claude then finishes its queued work and exits.
+
+Exit status:
+    0  ended by /end, --exit-with-stdin, --idle-timeout or the reader going away
+    2  bad usage, the FIFO was refused, another cc-steer reads it, or an I/O error
+  130  SIGINT (129 SIGHUP, 143 SIGTERM)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -101,9 +113,8 @@ pub struct Cli {
     #[arg(value_name = "FIFO")]
     pub fifo: PathBuf,
 
-    /// The `priority` of user messages made from text lines (default: none given).
-    #[arg(long, value_enum, value_name = "WHEN")]
-    pub priority: Option<Priority>,
+    #[command(flatten)]
+    pub message: crate::cli::MessageArgs,
 
     /// End when stdin ends, instead of waiting for more steering.
     #[arg(long)]

@@ -29,7 +29,7 @@ use super::{Cli, TOOL};
 use crate::app;
 use crate::error::Error;
 use crate::lines::{LineError, LineReader};
-use crate::protocol::Priority;
+use crate::protocol::MessageOptions;
 
 /// How often the FIFO's path is checked (the promise in `--help`).
 const WATCH_EVERY: Duration = Duration::from_secs(1);
@@ -150,7 +150,7 @@ pub struct Pump<'a> {
     /// Removed FIFOs and files that took the FIFO's place, read to their end.
     draining: Vec<Steering>,
     max_line: usize,
-    priority: Option<Priority>,
+    message: MessageOptions,
     exit_with_stdin: bool,
     idle_timeout: Option<Duration>,
     last_input: Instant,
@@ -170,7 +170,7 @@ impl<'a> Pump<'a> {
             steering: Steering::new(fd, cli.max_line, 0, true),
             draining: Vec::new(),
             max_line: cli.max_line,
-            priority: cli.priority,
+            message: cli.message.options(),
             exit_with_stdin: cli.exit_with_stdin,
             idle_timeout: cli.idle_timeout,
             last_input: Instant::now(),
@@ -308,7 +308,7 @@ impl<'a> Pump<'a> {
                 i += 1;
                 continue;
             }
-            match read_lines(&mut self.draining[i], &mut self.out, self.priority, &path)? {
+            match read_lines(&mut self.draining[i], &mut self.out, self.message, &path)? {
                 Got::End => return Ok(true),
                 Got::More => i += 1,
                 Got::Eof => {
@@ -317,7 +317,7 @@ impl<'a> Pump<'a> {
             }
         }
         if ready[0] {
-            match read_lines(&mut self.steering, &mut self.out, self.priority, &path)? {
+            match read_lines(&mut self.steering, &mut self.out, self.message, &path)? {
                 Got::End => return Ok(true),
                 Got::More => {}
                 // Every writer has closed the FIFO (a last line without a
@@ -366,7 +366,7 @@ impl<'a> Pump<'a> {
 fn read_lines(
     steer: &mut Steering,
     out: &mut impl Write,
-    priority: Option<Priority>,
+    message: MessageOptions,
     path: &Path,
 ) -> Result<Got, Error> {
     steer.gate.open();
@@ -374,7 +374,7 @@ fn read_lines(
         match steer.reader.next_line(&mut || Ok(())) {
             Ok(Some((n, line))) => {
                 let at = steer.lines_before + n;
-                match commands::parse(line, priority) {
+                match commands::parse(line, message) {
                     Action::Pass => {
                         out.write_all(line)?;
                         out.write_all(b"\n")?;

@@ -92,10 +92,10 @@ fn the_header_shows_once_per_session_and_the_footer_tells_turn_from_session() {
     // Turns, duration and tokens are the turn's; the cost is the session's
     // running total, and says so.
     assert!(
-        footers[0].ends_with("· 3 turns · 1.1s · 12 in / 17 out tokens · session total $0.0005")
+        footers[0].ends_with("· 3 turns · 1.7s · 12 in / 12 out tokens · session total $0.0003")
     );
     assert!(
-        footers[1].ends_with("· 1 turn · 16ms · 12 in / 17 out tokens · session total $0.0010")
+        footers[1].ends_with("· 1 turn · 86ms · 12 in / 4 out tokens · session total $0.0004")
     );
 }
 

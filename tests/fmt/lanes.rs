@@ -91,7 +91,7 @@ fn eight_merged_sessions_show_eight_labelled_lanes_each_with_its_footer() {
         assert_eq!(footers, results, "lane {n}'s footers:\n{}", r.out);
     }
     // Each session's header once, in its own lane.
-    assert_eq!(r.out.matches("── claude-opus-4-8").count(), 8, "{}", r.out);
+    assert_eq!(r.out.matches("── claude-opus-5-5").count(), 8, "{}", r.out);
     assert!(
         r.out
             .contains("[1] ── session session-1 (the lines above)\n"),

@@ -12,7 +12,7 @@ fn markdown_has_a_heading_per_session_details_per_call_and_a_results_table() {
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.starts_with(
-            "## Session e87650e7 · claude\\-opus\\-4\\-8\\[1m\\] · \\/home\\/dev\\/project\n\n"
+            "## Session 0350cf11 · claude\\-opus\\-5\\-5 · \\/home\\/dev\\/project\n\n"
         ),
         "{}",
         r.out
@@ -27,7 +27,7 @@ fn markdown_has_a_heading_per_session_details_per_call_and_a_results_table() {
     );
     assert!(r.out.contains(
         "## Results\n\n| session | result | turns | duration | cost (session total) | tokens in / out |\n\
-         |---|---|---|---|---|---|\n| e87650e7 | ✓ success | 2 | 128ms | \\$0\\.0010 | 24 \\/ 34 |\n"
+         |---|---|---|---|---|---|\n| 0350cf11 | ✓ success | 2 | 2\\.1s | \\$0\\.0004 | 24 \\/ 14 |\n"
     ));
     assert!(!r.out.contains('\x1b'), "never coloured");
 }
@@ -123,8 +123,8 @@ fn summary_names_each_file_adds_a_total_and_fails_when_a_session_failed() {
     );
     assert_eq!(
         lines[3],
-        "total sessions=3 failed=2 without_result=1 turns=3 duration_ms=195 cost_usd=0.00097 \
-         input_tokens=24 output_tokens=34"
+        "total sessions=3 failed=2 without_result=1 turns=3 duration_ms=2580 cost_usd=0.000376 \
+         input_tokens=24 output_tokens=14"
     );
 
     let o = bin("cc-fmt")

@@ -2,6 +2,7 @@
 //! server on its own thread and tokio runtime, started per test, stopped on
 //! drop. It records every request so a test can assert what the model was sent.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,9 +37,15 @@ pub struct Request {
 
 impl Request {
     /// A `POST /v1/messages` for the conversation (not the session title,
-    /// not a token count).
+    /// not a model probe, not a token count).
     pub fn is_turn(&self) -> bool {
-        self.path == "/v1/messages" && !self.is_title()
+        self.path == "/v1/messages" && !self.is_title() && !self.is_probe()
+    }
+
+    /// The CLI's side request that checks a model (2.1.332 sends one after
+    /// `set_model`): not streamed, `max_tokens: 1`, the text "Hi".
+    pub fn is_probe(&self) -> bool {
+        self.path == "/v1/messages" && self.body["stream"] != true && self.body["max_tokens"] == 1
     }
 
     /// The CLI's side request for a session title ("Write the title ...").
@@ -73,7 +80,9 @@ struct Shared {
     requests: Mutex<Vec<Request>>,
     fail_with: Mutex<Option<u16>>,
     fail_next: Mutex<Option<(u16, usize)>>,
+    should_retry: Mutex<Option<bool>>,
     slow_delay: Mutex<Duration>,
+    script: Mutex<VecDeque<Vec<Block>>>,
     next_id: AtomicUsize,
 }
 
@@ -97,7 +106,9 @@ impl MockApi {
             requests: Mutex::new(Vec::new()),
             fail_with: Mutex::new(None),
             fail_next: Mutex::new(None),
+            should_retry: Mutex::new(None),
             slow_delay: Mutex::new(script::SLOW_DELAY),
+            script: Mutex::new(VecDeque::new()),
             next_id: AtomicUsize::new(1),
         });
         let (stop, stopped) = oneshot::channel::<()>();
@@ -125,16 +136,40 @@ impl MockApi {
         *self.shared.fail_with.lock().unwrap() = status;
     }
 
-    /// Answer the next `times` conversation turns (not title requests) with
-    /// this HTTP error, then go back to the rules: e.g. `fail_next(529, 1)`
-    /// for one `system/api_retry` followed by a normal answer.
+    /// Answer the next `times` conversation turns (not title requests nor
+    /// model probes) with this HTTP error, then go back to the rules: e.g.
+    /// `fail_next(529, 1)` for one `system/api_retry` followed by a normal
+    /// answer. The count lives here, not in the CLI: with
+    /// [`Sandbox::no_api_retries`](super::Sandbox::no_api_retries) the first
+    /// process ends with the error, and a new process of the same test (a
+    /// restart) gets the normal answer.
     pub fn fail_next(&self, status: u16, times: usize) {
         *self.shared.fail_next.lock().unwrap() = Some((status, times));
+    }
+
+    /// Send `x-should-retry: true|false` with every error from now on
+    /// (`None`: no such header, the default). The CLI honours `false`: it gives
+    /// up at once instead of retrying for minutes.
+    pub fn set_should_retry(&self, retry: Option<bool>) {
+        *self.shared.should_retry.lock().unwrap() = retry;
     }
 
     /// The pause between streamed events of a `slow:` reply.
     pub fn set_slow_delay(&self, delay: Duration) {
         *self.shared.slow_delay.lock().unwrap() = delay;
+    }
+
+    /// Answer the next conversation turns (not title requests nor model
+    /// probes) with these messages, one each, in order, whatever the CLI
+    /// sends: a scripted session (the demo's). The rules apply again once
+    /// they are used up. The CLI still runs the tools the messages call.
+    pub fn play(&self, turns: Vec<Vec<Block>>) {
+        self.shared.script.lock().unwrap().extend(turns);
+    }
+
+    /// How many turns given to [`MockApi::play`] are still unanswered.
+    pub fn script_left(&self) -> usize {
+        self.shared.script.lock().unwrap().len()
     }
 
     /// Every request received so far, in order.
@@ -248,10 +283,13 @@ fn json_response(status: u16, body: Value) -> Response {
         .into_response()
 }
 
-fn error_response(status: u16, message: &str) -> Response {
+fn error_response(state: &Shared, status: u16, message: &str) -> Response {
     let mut resp = json_response(status, script::error_body(status, message));
-    resp.headers_mut()
-        .insert("request-id", "req_scripted".parse().unwrap());
+    let headers = resp.headers_mut();
+    headers.insert("request-id", "req_scripted".parse().unwrap());
+    if let Some(retry) = *state.should_retry.lock().unwrap() {
+        headers.insert("x-should-retry", retry.to_string().parse().unwrap());
+    }
     resp
 }
 
@@ -265,14 +303,14 @@ async fn messages(
     let req = record(&state, &method, &uri, &headers, &body);
     let fail_with = *state.fail_with.lock().unwrap();
     if let Some(status) = fail_with {
-        return error_response(status, &format!("scripted {status}"));
+        return error_response(&state, status, &format!("scripted {status}"));
     }
-    if !req.is_title() {
+    if req.is_turn() {
         let mut next = state.fail_next.lock().unwrap();
         if let Some((status, left)) = *next {
             *next = (left > 1).then_some((status, left - 1));
             if left > 0 {
-                return error_response(status, &format!("scripted {status}"));
+                return error_response(&state, status, &format!("scripted {status}"));
             }
         }
     }
@@ -289,14 +327,27 @@ async fn messages(
             vec![Block::Text(r#"{"title": "Scripted session"}"#.to_owned())],
             Duration::ZERO,
         )
+    } else if let Some(blocks) = req
+        .is_turn()
+        .then(|| state.script.lock().unwrap().pop_front())
+        .flatten()
+    {
+        (blocks, Duration::ZERO)
     } else {
         match script::reply_for(&req.body, delay) {
-            Reply::Http(status) => return error_response(status, &format!("scripted {status}")),
+            Reply::Http(status) => {
+                return error_response(&state, status, &format!("scripted {status}"));
+            }
+            Reply::Stall if req.body["stream"] == true => {
+                let start = script::sse_events(&id, &model, &[]).remove(0);
+                return sse_response(vec![start], Duration::ZERO, true);
+            }
+            Reply::Stall => return std::future::pending().await,
             Reply::Message { blocks, delay } => (blocks, delay),
         }
     };
     if req.body["stream"] == true {
-        sse_response(script::sse_events(&id, &model, &blocks), delay)
+        sse_response(script::sse_events(&id, &model, &blocks), delay, false)
     } else {
         json_response(200, script::message_json(&id, &model, &blocks))
     }
@@ -325,8 +376,10 @@ async fn not_found(
     json_response(404, script::error_body(404, &message))
 }
 
-/// Streams `events` as server-sent events, pausing `delay` before each delta.
-fn sse_response(events: Vec<(&'static str, Value)>, delay: Duration) -> Response {
+/// Streams `events` as server-sent events, pausing `delay` before each
+/// delta; with `hang`, the stream then stays open, silent, until the client
+/// goes away (or the stand-in stops).
+fn sse_response(events: Vec<(&'static str, Value)>, delay: Duration, hang: bool) -> Response {
     let (tx, rx) = mpsc::channel::<Bytes>(16);
     tokio::spawn(async move {
         for (name, data) in events {
@@ -337,6 +390,9 @@ fn sse_response(events: Vec<(&'static str, Value)>, delay: Duration) -> Response
             if tx.send(Bytes::from(frame)).await.is_err() {
                 return; // the client went away
             }
+        }
+        if hang {
+            tx.closed().await;
         }
     });
     Response::builder()

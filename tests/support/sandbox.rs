@@ -21,11 +21,15 @@ pub const STREAM_JSON: [&str; 6] = [
     "--verbose",
 ];
 
+/// The stand-in's address as it appears in the fixtures.
+pub const FIXED_API: &str = "127.0.0.1:4000";
+
 /// Scratch HOME and working directory, plus the API URL to point the CLI at.
 pub struct Sandbox {
     home: TempDir,
     cwd: TempDir,
     base_url: String,
+    extra: Vec<(OsString, OsString)>,
 }
 
 impl Sandbox {
@@ -41,7 +45,21 @@ impl Sandbox {
                 .tempdir()
                 .expect("scratch cwd"),
             base_url: api.url(),
+            extra: Vec::new(),
         }
+    }
+
+    /// The same sandbox with one more variable for every command it makes.
+    pub fn with_env(mut self, key: &str, value: &str) -> Sandbox {
+        self.extra.push((key.into(), value.into()));
+        self
+    }
+
+    /// The CLI gives up on the first API error instead of retrying with
+    /// backoff for minutes (`CLAUDE_CODE_MAX_RETRIES=0`, honoured by 2.1.197
+    /// and 2.1.332): an HTTP 429/5xx then ends the turn with an error result.
+    pub fn no_api_retries(self) -> Sandbox {
+        self.with_env("CLAUDE_CODE_MAX_RETRIES", "0")
     }
 
     /// The scratch HOME (the CLI writes `~/.claude` here).
@@ -55,7 +73,8 @@ impl Sandbox {
     }
 
     /// The variables to set for the CLI (and for ccpipe stages that spawn it);
-    /// `PATH` gets the ccpipe binaries' directory in front, for shell pipelines.
+    /// `PATH` gets the ccpipe binaries' directory in front, for shell pipelines;
+    /// then those added with [`Sandbox::with_env`].
     /// Apply them after [`clean_env`] removed the caller's own settings.
     pub fn env(&self) -> Vec<(OsString, OsString)> {
         let path = std::env::var_os("PATH").unwrap_or_default();
@@ -73,7 +92,11 @@ impl Sandbox {
             ("DISABLE_ERROR_REPORTING", "1".into()),
             ("NO_COLOR", "1".into()),
         ];
-        pairs.into_iter().map(|(k, v)| (k.into(), v)).collect()
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .chain(self.extra.iter().cloned())
+            .collect()
     }
 
     /// A command for `program` in the sandbox: cleaned environment, the
@@ -108,9 +131,13 @@ impl Sandbox {
     }
 
     /// Rewrites the scratch cwd and HOME in captured text to the paths the
-    /// shared fixtures use (`/home/dev/project`, `/home/dev`).
+    /// shared fixtures use (`/home/dev/project`, `/home/dev`, also in the
+    /// dashed form the CLI uses for project directories), the stand-in's
+    /// address to [`FIXED_API`], and the pid in the CLI's messaging socket
+    /// (`/tmp/cc-socks/<pid>.sock`) to 4242.
     pub fn anonymise(&self, text: &str) -> String {
-        let mut text = text.to_owned();
+        let api = self.base_url.trim_start_matches("http://");
+        let mut text = text.replace(api, FIXED_API);
         for (dir, fixed) in [
             (self.cwd(), "/home/dev/project"),
             (self.home(), "/home/dev"),
@@ -122,8 +149,27 @@ impl Sandbox {
                 .replace(real.as_ref(), fixed)
                 .replace(&dashed, &fixed_dashed);
         }
-        text
+        replace_digits_between(&text, "/tmp/cc-socks/", ".sock", "4242")
     }
+}
+
+/// `text` with every run of ASCII digits found between `before` and `after`
+/// replaced by `with`.
+fn replace_digits_between(text: &str, before: &str, after: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(before) {
+        let start = at + before.len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest[digits..].starts_with(after) {
+            out.push_str(with);
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where cargo put the ccpipe binaries for this test run: next to the

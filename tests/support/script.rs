@@ -1,6 +1,7 @@
 //! The canned "model": turns the last user message of a Messages API request
-//! into a reply (text, tool calls, thinking, slow text or an HTTP error), and a
-//! reply into the server-sent events the real API would stream.
+//! into a reply (text, tool calls, thinking, slow or endless text, an HTTP
+//! error), and a reply into the server-sent events the real API would stream.
+//! The rules are listed in `support/mod.rs`.
 
 use std::time::Duration;
 
@@ -13,6 +14,9 @@ pub enum Reply {
     Message { blocks: Vec<Block>, delay: Duration },
     /// An HTTP error with the Anthropic error body for this status.
     Http(u16),
+    /// `message_start`, then nothing: the stream stays open and silent until
+    /// the client goes away or the stand-in stops.
+    Stall,
 }
 
 /// One content block of a scripted assistant message.
@@ -29,17 +33,41 @@ pub const STEERING_MARKER: &str = "The user sent a new message while you were wo
 /// Default pause between events of a `slow:` reply.
 pub const SLOW_DELAY: Duration = Duration::from_millis(300);
 
+/// What `write: PATH` writes when the rule names no content.
+pub const WRITE_CONTENT: &str = "written by the scripted model\n";
+
+/// Text longer than this streams in [`BIG_CHUNK`]-character deltas rather than a word at a time.
+const WORDS_UP_TO: usize = 4096;
+const BIG_CHUNK: usize = 16 * 1024;
+
+/// The size of the answer `big: N` may ask for (64 MiB).
+pub const BIG_MAX: usize = 64 << 20;
+
 /// The reply to a request body, by the rules listed in `support/mod.rs`.
 pub fn reply_for(body: &Value, slow_delay: Duration) -> Reply {
     let last = last_user_content(body);
     let (text, tool_result) = driver(&last);
     match text {
         Some(text) => reply_for_text(&text, slow_delay),
-        None => match tool_result {
-            Some(out) => message(vec![Block::Text(format!("Tool finished: {out}"))]),
-            None => message(vec![Block::Text("echo: ".to_owned())]),
+        None => match (tool_result, task_notification(&last)) {
+            (Some(out), _) => message(vec![Block::Text(format!("Tool finished: {out}"))]),
+            (None, Some(out)) => message(vec![Block::Text(format!("Task finished: {out}"))]),
+            (None, None) => message(vec![Block::Text("echo: ".to_owned())]),
         },
     }
+}
+
+/// The `<result>` of a background task's `<task-notification>`, which the
+/// CLI sends when a background subagent ends (2.1.332 inside a system
+/// reminder, 2.1.197 as plain text).
+fn task_notification(blocks: &[Value]) -> Option<String> {
+    blocks.iter().rev().find_map(|b| {
+        let text = b["text"].as_str()?;
+        let note = &text[text.find("<task-notification>")?..];
+        let start = note.find("<result>")? + "<result>".len();
+        let end = note[start..].find("</result>")? + start;
+        Some(note[start..end].trim().to_owned())
+    })
 }
 
 /// The reply to one prompt text.
@@ -50,6 +78,15 @@ pub fn reply_for_text(text: &str, slow_delay: Duration) -> Reply {
             Ok(code) if (400..600).contains(&code) => Reply::Http(code),
             _ => message(vec![Block::Text(format!("bad http rule: {text}"))]),
         };
+    }
+    if let Some(size) = text.strip_prefix("big:") {
+        return match size.trim().parse::<usize>() {
+            Ok(n) if n <= BIG_MAX => message(vec![Block::Text(big_text(n))]),
+            _ => message(vec![Block::Text(format!("bad big rule: {text}"))]),
+        };
+    }
+    if text.starts_with("stall:") {
+        return Reply::Stall;
     }
     if let Some(thought) = text.strip_prefix("think:") {
         return message(vec![
@@ -74,6 +111,18 @@ pub fn reply_for_text(text: &str, slow_delay: Duration) -> Reply {
     }
 }
 
+/// `n` bytes of ASCII text: numbered sentences, so any slice shows where it is.
+pub fn big_text(n: usize) -> String {
+    let mut out = String::with_capacity(n + 64);
+    let mut i = 0;
+    while out.len() < n {
+        out.push_str(&format!("Line {i:07} of a long scripted answer. "));
+        i += 1;
+    }
+    out.truncate(n);
+    out
+}
+
 fn message(blocks: Vec<Block>) -> Reply {
     Reply::Message {
         blocks,
@@ -81,23 +130,56 @@ fn message(blocks: Vec<Block>) -> Reply {
     }
 }
 
-/// `bash: CMD` or `read: PATH` as a tool_use block.
+/// One tool call: `bash: CMD`, `read: PATH`, `write: PATH [:: TEXT]`,
+/// `edit: PATH :: OLD => NEW`, `tick: N`, `task: PROMPT`, `json: VALUE`.
 fn tool_block(text: &str) -> Option<Block> {
-    if let Some(cmd) = text.strip_prefix("bash:") {
-        let input = json!({"command": cmd.trim(), "description": "Run the command"});
-        return Some(Block::ToolUse {
-            name: "Bash".to_owned(),
-            input,
-        });
-    }
-    if let Some(path) = text.strip_prefix("read:") {
-        let input = json!({"file_path": path.trim()});
-        return Some(Block::ToolUse {
-            name: "Read".to_owned(),
-            input,
-        });
-    }
-    None
+    let (name, input) = if let Some(cmd) = text.strip_prefix("bash:") {
+        (
+            "Bash",
+            json!({"command": cmd.trim(), "description": "Run the command"}),
+        )
+    } else if let Some(path) = text.strip_prefix("read:") {
+        ("Read", json!({"file_path": path.trim()}))
+    } else if let Some(rest) = text.strip_prefix("write:") {
+        let (path, content) = match rest.split_once("::") {
+            Some((path, content)) => (path, format!("{}\n", content.trim())),
+            None => (rest, WRITE_CONTENT.to_owned()),
+        };
+        (
+            "Write",
+            json!({"file_path": path.trim(), "content": content}),
+        )
+    } else if let Some(rest) = text.strip_prefix("edit:") {
+        let (path, change) = rest.split_once("::")?;
+        let (old, new) = change.split_once("=>")?;
+        let input = json!({"file_path": path.trim(), "old_string": old.trim(),
+                           "new_string": new.trim()});
+        ("Edit", input)
+    } else if let Some(secs) = text.strip_prefix("tick:") {
+        let secs: u32 = secs.trim().parse().ok()?;
+        let cmd = format!("for i in $(seq 1 {secs}); do echo tick $i; sleep 1; done");
+        (
+            "Bash",
+            json!({"command": cmd, "description": "Print a line a second"}),
+        )
+    } else if let Some(prompt) = text.strip_prefix("task:") {
+        let input = json!({"description": "Scripted subtask", "prompt": prompt.trim(),
+                           "subagent_type": "general-purpose", "run_in_background": false});
+        ("Task", input)
+    } else if let Some(prompt) = text.strip_prefix("bgtask:") {
+        let input = json!({"description": "Scripted background subtask", "prompt": prompt.trim(),
+                           "subagent_type": "general-purpose", "run_in_background": true});
+        ("Task", input)
+    } else if let Some(value) = text.strip_prefix("json:") {
+        let input: Value = serde_json::from_str(value.trim()).ok()?;
+        ("StructuredOutput", input)
+    } else {
+        return None;
+    };
+    Some(Block::ToolUse {
+        name: name.to_owned(),
+        input,
+    })
 }
 
 /// The content blocks of the last `user` message of a request, as an array.
@@ -115,16 +197,38 @@ pub fn last_user_content(body: &Value) -> Vec<Value> {
     }
 }
 
-/// The text of a block or of a tool_result's content (string or blocks).
+/// The text of a block or of a tool_result's content (string or blocks),
+/// without the `<system-reminder>` notes the CLI appends to tool results.
 pub fn block_text(block: &Value) -> String {
     match block["type"].as_str() {
-        Some("tool_result") => match &block["content"] {
-            Value::String(s) => s.clone(),
-            Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect(),
-            _ => String::new(),
-        },
+        Some("tool_result") => {
+            let text: String = match &block["content"] {
+                Value::String(s) => s.clone(),
+                Value::Array(parts) => parts.iter().filter_map(|p| p["text"].as_str()).collect(),
+                _ => String::new(),
+            };
+            strip_reminders(&text)
+        }
         _ => block["text"].as_str().unwrap_or_default().to_owned(),
     }
+}
+
+/// `text` without `<system-reminder>...</system-reminder>` sections, trimmed
+/// at the end.
+fn strip_reminders(text: &str) -> String {
+    const OPEN: &str = "<system-reminder>";
+    const CLOSE: &str = "</system-reminder>";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        rest = match rest[start..].find(CLOSE) {
+            Some(end) => &rest[start + end + CLOSE.len()..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out.trim_end().to_owned()
 }
 
 /// Which part of the last user message drives the script: the last plain text
@@ -144,6 +248,7 @@ fn driver(blocks: &[Value]) -> (Option<String>, Option<String>) {
                 let t = block_text(block);
                 let t = t.trim();
                 let noise = t.starts_with("<system-reminder>")
+                    || t.starts_with("<task-notification>")
                     || t.starts_with("[Request interrupted")
                     || t.contains(STEERING_MARKER);
                 if !noise && !t.is_empty() {
@@ -191,7 +296,8 @@ pub fn sse_events(id: &str, model: &str, blocks: &[Block]) -> Vec<(&'static str,
         let (start, deltas) = match block {
             Block::Text(text) => (
                 json!({"type": "text", "text": ""}),
-                words(text)
+                text_pieces(text)
+                    .into_iter()
                     .map(|w| json!({"type": "text_delta", "text": w}))
                     .collect::<Vec<_>>(),
             ),
@@ -207,7 +313,8 @@ pub fn sse_events(id: &str, model: &str, blocks: &[Block]) -> Vec<(&'static str,
                 let json = input.to_string();
                 (
                     json!({"type": "tool_use", "id": tool_id, "name": name, "input": {}}),
-                    chunks(&json, 7)
+                    json_pieces(&json)
+                        .into_iter()
                         .map(|c| json!({"type": "input_json_delta", "partial_json": c}))
                         .collect(),
                 )
@@ -261,10 +368,61 @@ pub fn message_json(id: &str, model: &str, blocks: &[Block]) -> Value {
            "usage": {"input_tokens": 12, "output_tokens": 8}})
 }
 
-/// Words with their trailing space, as text deltas arrive from the real API.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive(' ')
+/// The deltas of a text: words with their trailing space, as they arrive
+/// from the real API, or for a long text pieces of [`BIG_CHUNK`] characters.
+fn text_pieces(text: &str) -> Vec<String> {
+    if text.len() <= WORDS_UP_TO {
+        text.split_inclusive(' ').map(str::to_owned).collect()
+    } else {
+        chunks(text, BIG_CHUNK).collect()
+    }
 }
+
+/// A tool input's JSON in the pieces of `input_json_delta`s: tokens joined
+/// into pieces of about [`JSON_PIECE`] characters. A string value of up to
+/// [`WHOLE_STRING`] characters stays in one piece, so a path in it is whole
+/// in the capture (and is anonymised there); a longer one is cut.
+fn json_pieces(json: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            tokens.push(c.to_string());
+            continue;
+        }
+        let mut token = String::from('"');
+        let mut escaped = false;
+        for c in chars.by_ref() {
+            token.push(c);
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => break,
+                _ => escaped = false,
+            }
+        }
+        if token.chars().count() > WHOLE_STRING {
+            tokens.extend(chunks(&token, JSON_PIECE * 2));
+        } else {
+            tokens.push(token);
+        }
+    }
+    let mut pieces = vec![String::new()];
+    for token in tokens {
+        let last = pieces.last_mut().unwrap();
+        if last.chars().count() >= JSON_PIECE {
+            pieces.push(token);
+        } else {
+            last.push_str(&token);
+        }
+    }
+    pieces
+}
+
+/// About how long a piece of a tool input's streamed JSON is.
+const JSON_PIECE: usize = 16;
+
+/// The longest string value a tool input streams in one piece.
+const WHOLE_STRING: usize = 96;
 
 /// Pieces of at most `n` characters (not bytes: never splits a character).
 fn chunks(s: &str, n: usize) -> impl Iterator<Item = String> + '_ {

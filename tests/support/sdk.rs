@@ -1,56 +1,100 @@
-//! Provisioning of the agent SDK's type declarations (`sdk.d.ts` of
-//! `@anthropic-ai/claude-agent-sdk`, pinned at [`VERSION`]): `npm pack` into
-//! the target dir, once, under a lock. Never committed.
+//! Provisioning of the TypeScript types of `@anthropic-ai/claude-agent-sdk`,
+//! pinned at [`SDK_VERSION`]: the source of truth for the protocol's message
+//! kinds (`sdk.d.ts`). `npm pack` fetches the package's tarball (no
+//! dependencies, no install scripts) into `<target>/claude-agent-sdk-<V>/`,
+//! where `tar` unpacks it to `package/`; made once under a lock, like the CLI.
+//! Nothing of it is committed. If it cannot be provisioned, the test using it
+//! fails with the reason.
 
-use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The pinned version of `@anthropic-ai/claude-agent-sdk`.
-pub const VERSION: &str = "0.3.335";
+use super::npm;
 
-/// The path of the pinned `sdk.d.ts` (panics, saying why, when there is none).
+/// The pinned version of `@anthropic-ai/claude-agent-sdk`.
+pub const SDK_VERSION: &str = "0.3.335";
+
+/// The path of the pinned SDK's `sdk.d.ts` (panics, saying why, when it
+/// cannot be provisioned).
 pub fn sdk_dts() -> PathBuf {
-    static DTS: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match DTS.get_or_init(provision) {
-        Ok(p) => p.clone(),
-        Err(why) => panic!("cannot provision @anthropic-ai/claude-agent-sdk {VERSION}: {why}"),
+    package_dir().join("sdk.d.ts")
+}
+
+/// The unpacked package (`package.json`, `sdk.d.ts`, `sdk-tools.d.ts`, ...).
+pub fn package_dir() -> PathBuf {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match DIR.get_or_init(provision) {
+        Ok(dir) => dir.clone(),
+        Err(why) => panic!("cannot provision @anthropic-ai/claude-agent-sdk {SDK_VERSION}: {why}"),
     }
 }
 
 fn provision() -> Result<PathBuf, String> {
-    let target = super::claude::target_dir()?;
-    let dir = target.join(format!("claude-agent-sdk-{VERSION}"));
-    let dts = dir.join("package/sdk.d.ts");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let lock_path = target.join(format!("claude-agent-sdk-{VERSION}.lock"));
-    let lock = File::create(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
-    lock.lock()
-        .map_err(|e| format!("lock {}: {e}", lock_path.display()))?;
-    if dts.is_file() {
-        return Ok(dts);
-    }
-    let package = format!("@anthropic-ai/claude-agent-sdk@{VERSION}");
-    let out = Command::new("npm")
-        .args(["pack", "--silent", &package])
-        .current_dir(&dir)
-        .output()
-        .map_err(|e| format!("cannot run npm (install Node.js and npm): {e}"))?;
-    if !out.status.success() {
+    let dir = npm::target_dir()?.join(format!("claude-agent-sdk-{SDK_VERSION}"));
+    let package = dir.join("package");
+    npm::once_under_lock(
+        &format!("claude-agent-sdk-{SDK_VERSION}"),
+        || check(&package),
+        || fetch(&dir),
+    )?;
+    Ok(package)
+}
+
+/// The unpacked package is there, of the pinned version, with its types.
+fn check(package: &Path) -> Result<(), String> {
+    let manifest = package.join("package.json");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("read {}: {e}", manifest.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not JSON: {e}", manifest.display()))?;
+    if json["version"] != SDK_VERSION {
         return Err(format!(
-            "`npm pack {package}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "{} says version {}, expected {SDK_VERSION}",
+            manifest.display(),
+            json["version"]
         ));
     }
-    let tarball = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let dts = package.join("sdk.d.ts");
+    if !dts.is_file() {
+        return Err(format!("{} missing", dts.display()));
+    }
+    Ok(())
+}
+
+/// `npm pack` the tarball into `dir`, then unpack it there.
+fn fetch(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let spec = format!("@anthropic-ai/claude-agent-sdk@{SDK_VERSION}");
+    let out = npm::npm(
+        &[
+            "pack",
+            "--silent",
+            "--loglevel=error",
+            "--pack-destination",
+            ".",
+            &spec,
+        ],
+        Some(dir),
+    )?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tarball = stdout
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.ends_with(".tgz"))
+        .ok_or_else(|| format!("`npm pack {spec}` named no tarball: {:?}", stdout.trim()))?;
     let status = Command::new("tar")
-        .args(["xzf", &tarball])
-        .current_dir(&dir)
+        .arg("-xzf")
+        .arg(tarball)
+        .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !status.success() || !dts.is_file() {
-        return Err(format!("{tarball} holds no package/sdk.d.ts"));
+    if !status.success() {
+        return Err(format!("`tar -xzf {tarball}` in {} failed", dir.display()));
     }
-    Ok(dts)
+    Ok(())
 }

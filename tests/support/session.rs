@@ -18,6 +18,7 @@ pub struct Session {
     lines: Receiver<String>,
     eof: bool,
     raw: Vec<String>,
+    sent: Vec<String>,
     events: Vec<Value>,
     stderr: Arc<Mutex<Vec<u8>>>,
     next_request: u32,
@@ -66,6 +67,7 @@ impl Session {
             lines,
             eof: false,
             raw: Vec::new(),
+            sent: Vec::new(),
             events: Vec::new(),
             stderr,
             next_request: 1,
@@ -85,6 +87,7 @@ impl Session {
             .and_then(|_| stdin.write_all(b"\n"))
             .expect("write stdin");
         stdin.flush().expect("flush stdin");
+        self.sent.push(line.to_owned());
     }
 
     /// Writes one JSON value as a line.
@@ -94,19 +97,61 @@ impl Session {
 
     /// Sends a user message with this text.
     pub fn say(&mut self, text: &str) {
-        self.send(
-            &json!({"type": "user", "message": {"role": "user", "content": text},
-                          "parent_tool_use_id": null}),
-        );
+        self.say_with(text, json!({}));
+    }
+
+    /// Sends a user message with this text and extra top-level fields, e.g.
+    /// `json!({"uuid": "…"})` (2.1.332 then reports its `command_lifecycle`).
+    pub fn say_with(&mut self, text: &str, extra: Value) {
+        let mut line = json!({"type": "user", "message": {"role": "user", "content": text},
+                              "parent_tool_use_id": null});
+        if let (Some(line), Value::Object(extra)) = (line.as_object_mut(), extra) {
+            line.extend(extra);
+        }
+        self.send(&line);
+    }
+
+    /// Sends a control_request (`request` holds `subtype` and its fields)
+    /// with a fresh id `<subtype>-<n>`; returns the id.
+    pub fn request(&mut self, request: Value) -> String {
+        let subtype = request["subtype"].as_str().unwrap_or("request");
+        let id = format!("{subtype}-{}", self.next_request);
+        self.next_request += 1;
+        self.send(&json!({"type": "control_request", "request_id": id, "request": request}));
+        id
     }
 
     /// Sends an interrupt control_request; returns its request id.
     pub fn interrupt(&mut self) -> String {
-        let id = format!("ctl-{}", self.next_request);
-        self.next_request += 1;
-        self.send(&json!({"type": "control_request", "request_id": id,
-                          "request": {"subtype": "interrupt"}}));
-        id
+        self.request(json!({"subtype": "interrupt"}))
+    }
+
+    /// Waits for the control_response to the request `id`.
+    pub fn wait_response(&mut self, id: &str, timeout: Duration) -> Value {
+        self.wait_for(&format!("control_response to {id}"), timeout, |e| {
+            e["type"] == "control_response" && e["response"]["request_id"] == id
+        })
+    }
+
+    /// Waits for a control_request from the CLI with this subtype
+    /// (`can_use_tool`, `hook_callback`, ...).
+    pub fn wait_request(&mut self, subtype: &str, timeout: Duration) -> Value {
+        self.wait_for(&format!("control_request {subtype}"), timeout, |e| {
+            e["type"] == "control_request" && e["request"]["subtype"] == subtype
+        })
+    }
+
+    /// Answers the CLI's control_request `request_id` with success and
+    /// `response` (e.g. `{"behavior": "allow"}`).
+    pub fn answer(&mut self, request_id: &str, response: Value) {
+        self.send(&json!({"type": "control_response", "response": {
+            "subtype": "success", "request_id": request_id, "response": response}}));
+    }
+
+    /// Answers the CLI's control_request `request_id` with an error.
+    pub fn answer_error(&mut self, request_id: &str, error: &str) {
+        self.send(&json!({"type": "control_response", "response": {
+            "subtype": "error", "request_id": request_id, "error": error}}));
     }
 
     /// Closes stdin: the CLI finishes queued work and exits.
@@ -233,6 +278,11 @@ impl Session {
     /// Every stdout line read so far, exactly as written (without newlines).
     pub fn raw_lines(&self) -> &[String] {
         &self.raw
+    }
+
+    /// Every line written to stdin so far (without newlines).
+    pub fn sent_lines(&self) -> &[String] {
+        &self.sent
     }
 
     /// Everything written to stderr so far.

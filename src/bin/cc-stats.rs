@@ -1,0 +1,3 @@
+fn main() {
+    ccpipe::app::main("cc-stats", ccpipe::stats::run)
+}
