@@ -149,11 +149,7 @@ fn interrupt_shows_the_answer_and_the_interruption() {
     let r = fmt_fixture(&["--color", "never"], "interrupt.jsonl");
     // The answer to cc-steer's interrupt (`interrupt-1`, nothing left
     // queued) says what it answered.
-    assert!(
-        r.out.contains("⏹ interrupted\n"),
-        "{}",
-        r.out
-    );
+    assert!(r.out.contains("⏹ interrupted\n"), "{}", r.out);
     assert!(!r.out.contains("acknowledged"), "{}", r.out);
     assert!(
         r.out

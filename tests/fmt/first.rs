@@ -94,9 +94,7 @@ fn the_header_shows_once_per_session_and_the_footer_tells_turn_from_session() {
     assert!(
         footers[0].ends_with("· 3 turns · 1.7s · 12 in / 12 out tokens · session total $0.0003")
     );
-    assert!(
-        footers[1].ends_with("· 1 turn · 86ms · 12 in / 4 out tokens · session total $0.0004")
-    );
+    assert!(footers[1].ends_with("· 1 turn · 86ms · 12 in / 4 out tokens · session total $0.0004"));
 }
 
 /// The stream events of one answer block.
