@@ -330,6 +330,40 @@ fn fan_out(remote: bool) {
     );
     assert_eq!(git(&repo, &["status", "--porcelain"]), "");
     assert!(!repo.join("one.txt").exists() && !repo.join("two.txt").exists());
+
+    // The merged stream makes sense to cc-stats and cc-fmt.
+    let all = sandbox.cwd().join("all.jsonl");
+    std::fs::write(&all, &out.stdout).unwrap();
+    let stats = sandbox
+        .shell(&format!("cc-stats --json {}", all.display()))
+        .output()
+        .unwrap();
+    assert_eq!(stats.status.code(), Some(0), "{}", text(&stats.stderr));
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats["sessions"], 3, "{stats}");
+    assert_eq!(stats["failed"], 0, "{stats}");
+    assert_eq!(stats["errors"], serde_json::json!([]), "{stats}");
+    assert_eq!(stats["tools"]["Write"], 2, "{stats}");
+    let cost: f64 = results
+        .iter()
+        .map(|r| r["total_cost_usd"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (stats["cost_usd"].as_f64().unwrap() - cost).abs() < 1e-9,
+        "{stats}"
+    );
+    let shown = sandbox
+        .shell(&format!("cc-fmt --color never {}", all.display()))
+        .output()
+        .unwrap();
+    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
+    let shown = text(&shown.stdout);
+    // A lane per session: the first session's lines before the second
+    // appeared are unlabelled, every later line carries its label.
+    for lane in ["[1] ", "[2] ", "[3] "] {
+        assert!(shown.lines().any(|l| l.starts_with(lane)), "{shown}");
+    }
+    assert_eq!(shown.matches("✓ success").count(), 3, "{shown}");
 }
 
 #[test]
@@ -340,4 +374,46 @@ fn fan_out_with_parallel_gives_each_task_its_worktree() {
 #[test]
 fn fan_out_through_a_remote_shell_keeps_the_quoting() {
     fan_out(true);
+}
+
+/// The batch gate: one failed session in three makes cc-stats exit 1 over
+/// the merged stream, and `parallel --halt now,fail=1` stops the batch at
+/// the first failed session (as the README shows).
+#[test]
+fn a_failed_session_fails_the_batch() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let tasks = sandbox.cwd().join("tasks.txt");
+    std::fs::write(&tasks, "http:400\nhello\nhello again\n").unwrap();
+
+    let all = sandbox.cwd().join("all.jsonl");
+    let gate = sandbox
+        .shell(&format!(
+            "parallel -j3 --line-buffer 'cc-prompt {{}} | cc-run' :::: {} | tee {} | cc-stats --json",
+            tasks.display(),
+            all.display()
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(gate.status.code(), Some(1), "{}", text(&gate.stderr));
+    let stats: Value = serde_json::from_slice(&gate.stdout).unwrap();
+    assert_eq!(stats["sessions"], 3, "{stats}");
+    assert_eq!(stats["failed"], 1, "{stats}");
+    assert_eq!(stats["errors"][0]["api_error_status"], 400, "{stats}");
+
+    let halted = sandbox
+        .shell(&format!(
+            "parallel -j1 --halt now,fail=1 --line-buffer 'cc-prompt {{}} | cc-run' :::: {}",
+            tasks.display()
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_ne!(halted.status.code(), Some(0), "{}", text(&halted.stderr));
+    let results = events(&halted.stdout)
+        .into_iter()
+        .filter(|e| e["type"] == "result")
+        .count();
+    assert_eq!(results, 1, "the batch stopped after the failed session");
 }
