@@ -15,7 +15,17 @@ use crate::error::{Error, exit};
 /// Runs a stage as a process: `cli` parsing errors exit 2 (clap's own status
 /// for usage errors), `run` returns the exit status or an [`Error`].
 pub fn main<C: Parser>(tool: &str, run: fn(C) -> Result<i32, Error>) -> ! {
-    let cli = C::try_parse().unwrap_or_else(|err| usage_error(err));
+    main_from(tool, std::env::args_os(), run)
+}
+
+/// [`main`] with the command line given (a binary that rewrites its own,
+/// as cc-replay does when invoked as `claude`).
+pub fn main_from<C: Parser>(
+    tool: &str,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+    run: fn(C) -> Result<i32, Error>,
+) -> ! {
+    let cli = C::try_parse_from(args).unwrap_or_else(|err| usage_error(err));
     let code = match run(cli) {
         Ok(code) => code,
         Err(err) => report(tool, &err),

@@ -26,6 +26,8 @@ pub mod exit {
     pub const RATE_LIMIT: i32 = 5;
     /// cc-run `--fail-on-denial`: a tool call was denied permission.
     pub const DENIED: i32 = 6;
+    /// cc-run `--max-memory`: claude's process tree grew past the limit.
+    pub const MEMORY: i32 = 7;
     /// cc-run: `--timeout` expired (as timeout(1)).
     pub const TIMEOUT: i32 = 124;
     /// cc-run: the claude binary was not found or could not be started (as the shell).

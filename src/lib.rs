@@ -5,6 +5,7 @@
 //! sanitising, protocol knowledge) live once and every stage uses them.
 
 // Shared pieces.
+pub mod alloc;
 pub mod app;
 pub mod cli;
 pub mod color;

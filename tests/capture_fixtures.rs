@@ -467,18 +467,26 @@ fn capture(scenario: &Scenario) -> Capture {
     let sandbox = Sandbox::new(&api);
     let mut cli = Session::spawn(sandbox.claude(scenario.args));
     (scenario.drive)(&api, &mut cli);
+    check(scenario.file, &cli, scenario.expect, scenario.expect_new);
+    eprintln!("{}: captured in {:.1?}", scenario.file, started.elapsed());
+    Capture::of(&sandbox, &cli)
+}
+
+/// Checks that the capture is one JSON object per line with a string
+/// `type`, `system/init` before the first answer, and holds the event kinds
+/// `expect` (and `expect_new`, on 2.1.332 and later).
+fn check(file: &str, cli: &Session, expect: &[&str], expect_new: &[&str]) {
     let mut seen = BTreeSet::new();
     for (n, line) in cli.raw_lines().iter().enumerate() {
         let event: Value = serde_json::from_str(line)
-            .unwrap_or_else(|e| panic!("{}:{}: not JSON ({e}): {line}", scenario.file, n + 1));
+            .unwrap_or_else(|e| panic!("{file}:{}: not JSON ({e}): {line}", n + 1));
         let kind = event["type"]
             .as_str()
-            .unwrap_or_else(|| panic!("{}:{}: no string `type`: {line}", scenario.file, n + 1));
+            .unwrap_or_else(|| panic!("{file}:{}: no string `type`: {line}", n + 1));
         if matches!(kind, "assistant" | "result") {
             assert!(
                 seen.contains("system/init"),
-                "{}:{}: {kind} before system/init",
-                scenario.file,
+                "{file}:{}: {kind} before system/init",
                 n + 1
             );
         }
@@ -488,33 +496,50 @@ fn capture(scenario: &Scenario) -> Capture {
         }
     }
     let new = support::claude::at_least(2, 1, 332);
-    let expected = scenario
-        .expect
-        .iter()
-        .chain(scenario.expect_new.iter().filter(|_| new));
+    let expected = expect.iter().chain(expect_new.iter().filter(|_| new));
     for want in expected {
         assert!(
             seen.contains(*want),
-            "{}: no {want} event; saw {seen:?}\n{}",
-            scenario.file,
+            "{file}: no {want} event; saw {seen:?}\n{}",
             cli.transcript()
         );
     }
-    eprintln!("{}: captured in {:.1?}", scenario.file, started.elapsed());
-    let text = |lines: &[String]| {
-        let mut text = sandbox.anonymise(&lines.join("\n"));
-        text.push('\n');
-        text
-    };
-    Capture {
-        stdout: text(cli.raw_lines()),
-        stdin: text(cli.sent_lines()),
+}
+
+impl Capture {
+    fn of(sandbox: &Sandbox, cli: &Session) -> Capture {
+        let text = |lines: &[String]| {
+            let mut text = sandbox.anonymise(&lines.join("\n"));
+            text.push('\n');
+            text
+        };
+        Capture {
+            stdout: text(cli.raw_lines()),
+            stdin: text(cli.sent_lines()),
+        }
     }
+
+    /// Writes `<dir>/<file>` and `<dir>/stdin/<file>`.
+    fn write(self, dir: &std::path::Path, file: &str) {
+        std::fs::create_dir_all(dir.join("stdin")).expect("create CCPIPE_CAPTURE_DIR/stdin");
+        for (path, text) in [
+            (dir.join(file), self.stdout),
+            (dir.join("stdin").join(file), self.stdin),
+        ] {
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+            eprintln!("wrote {}", path.display());
+        }
+    }
+}
+
+/// Where to write captures, if anywhere.
+fn capture_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("CCPIPE_CAPTURE_DIR").map(std::path::PathBuf::from)
 }
 
 #[test]
 fn capture_fixtures() {
-    let dir = std::env::var_os("CCPIPE_CAPTURE_DIR").map(std::path::PathBuf::from);
+    let dir = capture_dir();
     // A few at a time: most of each run is waiting (sleeps, retry backoff),
     // but each CLI takes a core while it starts.
     let next = Mutex::new(SCENARIOS.iter());
@@ -540,16 +565,136 @@ fn capture_fixtures() {
     let captures = captures.into_inner().unwrap();
     assert_eq!(captures.len(), SCENARIOS.len());
     if let Some(dir) = &dir {
-        std::fs::create_dir_all(dir.join("stdin")).expect("create CCPIPE_CAPTURE_DIR/stdin");
         for (file, capture) in captures {
-            for (path, text) in [
-                (dir.join(file), capture.stdout),
-                (dir.join("stdin").join(file), capture.stdin),
-            ] {
-                std::fs::write(&path, text)
-                    .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
-                eprintln!("wrote {}", path.display());
-            }
+            capture.write(dir, file);
         }
     }
+}
+
+/// The embedded demo (`cc-replay --demo`, `cc-replay --as-claude`): a short
+/// real session on a scratch crate whose test fails, with the flags cc-run
+/// passes and the session states it asks for. The model's words are
+/// scripted ([`support::demo`]); the Read, both `cargo test` runs and the
+/// Edit are the CLI's own, and so is the merging of the message typed while
+/// the first test run works.
+#[test]
+fn capture_demo() {
+    use support::demo;
+    let file = "demo.jsonl";
+    let started = std::time::Instant::now();
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api).with_env("CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS", "1");
+    demo::write_project(sandbox.cwd());
+    api.play(demo::turns(sandbox.cwd()));
+    let mut cmd = sandbox.claude(&[
+        "--replay-user-messages",
+        "--include-partial-messages",
+        "--model",
+        demo::MODEL,
+        "--allowedTools",
+        "Bash",
+        "Read",
+        "Edit",
+    ]);
+    plain_cargo(&mut cmd, &sandbox);
+    let mut cli = Session::spawn(cmd);
+    cli.say(demo::PROMPT);
+    cli.wait_for("the first cargo test", STEP, |e| {
+        is_tool_use(e) && e.to_string().contains(r#""command":"cargo test""#)
+    });
+    cli.say(demo::STEERING);
+    let result = cli.wait_result(STEP);
+    assert_eq!(result["subtype"], "success", "{result}");
+    cli.finish(STEP);
+    check(
+        file,
+        &cli,
+        &[
+            "system/init",
+            "system/session_state_changed",
+            "stream_event",
+            "assistant",
+            "user",
+            "result/success",
+        ],
+        &[],
+    );
+    assert_eq!(api.script_left(), 0, "{}", api.summary());
+    assert!(
+        demo::fixed(sandbox.cwd()),
+        "the Edit did not change src/lib.rs"
+    );
+    let turns = api.turns();
+    assert_eq!(turns.len(), 5, "{}", api.summary());
+    // The first test run's output reached the model with the steering merged
+    // into the same request (a reminder inside the tool result), not queued
+    // as a turn of its own.
+    let after_run = turns[2].last_user_texts().join("\n");
+    for needle in ["test result: FAILED", "left: Some(2.0)"] {
+        assert!(after_run.contains(needle), "no {needle:?} in {after_run}");
+    }
+    for needle in [support::script::STEERING_MARKER, demo::STEERING] {
+        assert!(
+            turns[2].contains(needle),
+            "the steering was not merged after the test run\n{}\n{}",
+            api.summary(),
+            cli.transcript()
+        );
+    }
+    let last_run = turns[4].last_user_texts().join("\n");
+    assert!(last_run.contains("test result: ok. 2 passed"), "{last_run}");
+    let events = cli.events();
+    let replayed = |text: &str| {
+        events
+            .iter()
+            .any(|e| e["isReplay"] == true && e["message"]["content"] == text)
+    };
+    assert!(replayed(demo::PROMPT) && replayed(demo::STEERING));
+    let results = events.iter().filter(|e| e["type"] == "result").count();
+    assert_eq!(results, 1, "one turn: the steering was merged into it");
+    let init = events.iter().find(|e| e["subtype"] == "init").unwrap();
+    assert_eq!(init["model"], demo::MODEL);
+    eprintln!("{file}: captured in {:.1?}", started.elapsed());
+    let capture = Capture::of(&sandbox, &cli);
+    // Not even a piece of the scratch paths is left (streamed tool inputs
+    // keep a path in one piece, so it is anonymised there too).
+    for dir in [sandbox.cwd(), sandbox.home()] {
+        let name = dir.file_name().unwrap().to_string_lossy();
+        assert!(
+            !capture.stdout.contains(name.as_ref()),
+            "{name} left in {file}"
+        );
+    }
+    if let Some(dir) = capture_dir() {
+        capture.write(&dir, file);
+    }
+}
+
+/// The Bash tool's `cargo test` as on a developer's machine: the
+/// toolchain's own cargo first on PATH (the rustup proxy would look for
+/// its settings in the scratch HOME), none of the variables cargo sets for
+/// this test run (`CARGO_TARGET_DIR` would send the build into ours,
+/// `RUST_BACKTRACE` would add a backtrace to the failure), no colour.
+fn plain_cargo(cmd: &mut std::process::Command, sandbox: &Sandbox) {
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        let cargo = k.starts_with("CARGO") && k != "CARGO_HOME";
+        let rust = k.starts_with("RUST") && !k.starts_with("RUSTUP");
+        if cargo || rust {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env("CARGO_TERM_COLOR", "never");
+    let toolchain = std::env::var_os("CARGO")
+        .map(std::path::PathBuf::from)
+        .and_then(|c| c.parent().map(std::path::Path::to_path_buf));
+    let path = sandbox
+        .env()
+        .into_iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let path = std::env::join_paths(toolchain.into_iter().chain(std::env::split_paths(&path)))
+        .expect("PATH");
+    cmd.env("PATH", path);
 }

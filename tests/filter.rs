@@ -616,3 +616,33 @@ fn plain_lookups_give_jaq_results_and_errors_on_odd_input() {
         (Some(1), "null\n".into())
     );
 }
+
+/// `join` has a native path for an array and a string separator; every
+/// other input takes jaq's definition, results and errors alike.
+#[test]
+fn join_is_jaqs_join() {
+    for (expr, want) in [
+        (
+            r#"[null,"a",1,true,{"k":[1]}] | join(",")"#,
+            r#""null,a,1,true,{\"k\":[1]}""#,
+        ),
+        (r#"[] | join(",")"#, r#""""#),
+        (r#"["é","\u0000"] | join("·")"#, r#""é·\u0000""#),
+        (r#"["a"] | join(1)"#, r#""a""#),
+    ] {
+        let out = run_stdin(&["-c", expr], "null\n");
+        assert_eq!(text(&out.stdout).trim(), want, "{expr}");
+    }
+    for (expr, err) in [
+        (r#""abc" | join(",")"#, "cannot use \"abc\" as iterable"),
+        (r#"["a","b"] | join(1)"#, "cannot calculate \"a\" + 1"),
+    ] {
+        let out = run_stdin(&["-c", expr], "null\n");
+        assert_eq!(out.status.code(), Some(5), "{expr}");
+        assert!(
+            text(&out.stderr).contains(err),
+            "{expr}: {}",
+            text(&out.stderr)
+        );
+    }
+}

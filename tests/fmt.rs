@@ -1,6 +1,20 @@
 //! cc-fmt, run as a real binary over the recorded fixtures and crafted input.
 
 mod common;
+mod support;
+
+#[path = "fmt/control.rs"]
+mod control;
+#[path = "fmt/first.rs"]
+mod first;
+#[path = "fmt/kinds.rs"]
+mod kinds;
+#[path = "fmt/lanes.rs"]
+mod lanes;
+#[path = "fmt/real.rs"]
+mod real;
+#[path = "fmt/styles.rs"]
+mod styles;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
@@ -27,6 +41,12 @@ fn fmt(args: &[&str], stdin: &str) -> Run {
         err: String::from_utf8(o.stderr).expect("utf-8 stderr"),
         code: o.status.code().expect("exit code"),
     }
+}
+
+/// Runs cc-fmt with `args` on a fixture fed to its stdin.
+fn fmt_stdin(args: &[&str], name: &str) -> Run {
+    let text = std::fs::read_to_string(fixture(name)).expect("fixture");
+    fmt(args, &text)
 }
 
 /// Runs cc-fmt with `args` on one fixture file.
@@ -75,7 +95,7 @@ fn bash_tool_shows_the_call_its_result_and_the_footer() {
     let footer = r.out.lines().last().expect("a footer");
     assert_eq!(
         footer,
-        "✓ success · 2 turns · 2.1s · $0.0004 · 24 in / 14 out tokens"
+        "✓ success · 2 turns · 2.1s · 24 in / 14 out tokens · session total $0.0004"
     );
 }
 
@@ -125,9 +145,12 @@ fn auth_retry_401_shows_each_retry_as_a_warning() {
 }
 
 #[test]
-fn interrupt_shows_the_acknowledgement_and_the_interruption() {
+fn interrupt_shows_the_answer_and_the_interruption() {
     let r = fmt_fixture(&["--color", "never"], "interrupt.jsonl");
-    assert!(r.out.contains("⏹ interrupt acknowledged\n"), "{}", r.out);
+    // The answer to cc-steer's interrupt (`interrupt-1`, nothing left
+    // queued) says what it answered.
+    assert!(r.out.contains("⏹ interrupted\n"), "{}", r.out);
+    assert!(!r.out.contains("acknowledged"), "{}", r.out);
     assert!(
         r.out
             .contains("⏹ Request interrupted by user for tool use\n"),
@@ -135,16 +158,18 @@ fn interrupt_shows_the_acknowledgement_and_the_interruption() {
         r.out
     );
     assert!(
-        r.out
-            .contains("✗ failure (error_during_execution) · 3 turns"),
-        "{}",
+        r.out.contains(
+            "✗ failure (error_during_execution) · [ede_diagnostic] result_type=user \
+             last_content_type=n/a stop_reason=tool_use · stopped: aborted_tools · 3 turns"
+        ),
+        "the errors and the terminal reason: {}",
         r.out
     );
     assert!(r.out.contains("❯ carry on\n"));
     assert_eq!(
         count(&r.out, "── claude-opus-5-5"),
-        2,
-        "one header per init"
+        1,
+        "one header per session, not per turn"
     );
     assert!(
         r.out
@@ -181,10 +206,14 @@ fn partial_messages_print_text_once() {
     let r = fmt_fixture(&["--color", "never"], "tools-partial.jsonl");
     assert_eq!(count(&r.out, "Let me look first."), 1, "{}", r.out);
     assert_eq!(count(&r.out, "Tool finished: a\tb\ndone"), 1, "{}", r.out);
-    assert_eq!(count(&r.out, "● Read(/etc/hostname)"), 1);
-    assert_eq!(
-        count(&r.out, "● Bash(printf 'a\\tb\\n'; echo done)"),
-        1,
+    // Both calls come in one message, then both results: each result is
+    // shown under its own call, stated again above it.
+    assert!(
+        r.out.contains(
+            "● Read(/etc/hostname)\n● Bash(printf 'a\\tb\\n'; echo done)\n\
+             ● Read(/etc/hostname)\n  ⎿ 1\tvm\n    2\t\n\
+             ● Bash(printf 'a\\tb\\n'; echo done)\n  ⎿ a\tb\n    done\n"
+        ),
         "{}",
         r.out
     );
@@ -213,16 +242,13 @@ fn no_thinking_hides_thinking() {
 }
 
 #[test]
-fn text_style_is_the_assistant_text_alone() {
+fn text_style_is_the_final_answer_as_claude_p_prints_it() {
     let cases = [
         (
             "bash-tool.jsonl",
             "Tool finished: bin\nboot\ncontainer_info.json\n",
         ),
-        (
-            "tools-partial.jsonl",
-            "Let me look first.\nTool finished: a\tb\ndone\n",
-        ),
+        ("tools-partial.jsonl", "Tool finished: a\tb\ndone\n"),
         ("thinking-partial.jsonl", "Thought it through.\n"),
         (
             "text-turn.jsonl",
@@ -239,12 +265,13 @@ fn text_style_is_the_assistant_text_alone() {
 
 #[test]
 fn summary_is_one_line_per_result() {
-    let r = fmt_fixture(
+    let r = fmt_stdin(
         &["--style", "summary", "--color", "never"],
         "interrupt.jsonl",
     );
+    assert_eq!(r.code, 0, "the session's last result is a success");
     let lines: Vec<&str> = r.out.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", r.out);
+    assert_eq!(lines.len(), 3, "{}", r.out);
     assert_eq!(
         lines[0],
         "failure subtype=error_during_execution turns=3 duration_ms=1725 cost_usd=0.000288 \
@@ -256,16 +283,24 @@ fn summary_is_one_line_per_result() {
         lines[1]
     );
 
-    let r = fmt_fixture(&["--style", "summary"], "auth-retry-401-killed.jsonl");
+    assert_eq!(
+        lines[2],
+        "total sessions=1 failed=0 turns=4 duration_ms=1811 cost_usd=0.000416 \
+         input_tokens=24 output_tokens=16"
+    );
+
+    let r = fmt_stdin(&["--style", "summary"], "auth-retry-401-killed.jsonl");
     assert_eq!(
         r.out,
         "incomplete (no result) session=e73d2f8b-4b22-4e2d-8929-0d5547e24e71\n"
     );
+    assert_eq!(r.code, 1, "a session without a result failed");
 }
 
 #[test]
 fn summary_json_is_one_object_per_result() {
-    let r = fmt_fixture(&["--style", "summary", "--json"], "api-error-400.jsonl");
+    let r = fmt_stdin(&["--style", "summary", "--json"], "api-error-400.jsonl");
+    assert_eq!(r.code, 1, "the session failed");
     let lines: Vec<&str> = r.out.lines().collect();
     assert_eq!(lines.len(), 1, "{}", r.out);
     let v: serde_json::Value = serde_json::from_str(lines[0]).expect("JSON line");
@@ -462,27 +497,12 @@ fn other_tools_show_the_input_that_matters() {
 }
 
 #[test]
-fn subagent_messages_are_indented_under_their_task() {
-    let input = [
-        serde_json::json!({"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Task","input":{"description":"Look around","prompt":"p"}}]},"parent_tool_use_id":null}).to_string(),
-        serde_json::json!({"type":"assistant","message":{"id":"m2","content":[{"type":"text","text":"sub says\nhi"},{"type":"tool_use","id":"t2","name":"Read","input":{"file_path":"a.txt"}}]},"parent_tool_use_id":"t1"}).to_string(),
-        serde_json::json!({"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":"x\ny"}]},"parent_tool_use_id":"t1"}).to_string(),
-        assistant_text("main again"),
-    ]
-    .join("\n");
-    let r = fmt(&[], &input);
-    assert_eq!(
-        r.out,
-        "● Task(Look around)\n  sub says\n  hi\n  ● Read(a.txt)\n    ⎿ x\n      y\nmain again\n"
-    );
-}
-
-#[test]
 fn unknown_events_are_one_dim_line_in_pretty_and_nothing_in_text() {
     let input = [
-        r#"{"type":"rate_limit_event","rate_limit_info":{"status":"allowed"}}"#,
-        r#"{"type":"system","subtype":"hook_started","hook_name":"x"}"#,
+        r#"{"type":"system","subtype":"brand_new","x":1}"#,
         r#"{"type":"message","status":{"weird":true},"message":"a string"}"#,
+        r#"{"type":"future_kind","subtype":7}"#,
+        r#"{"subtype":"no type"}"#,
         &assistant_text("still here"),
     ]
     .join("\n");
@@ -490,36 +510,31 @@ fn unknown_events_are_one_dim_line_in_pretty_and_nothing_in_text() {
     assert_eq!(r.code, 0, "{}", r.err);
     assert_eq!(
         r.out,
-        "· rate_limit_event\n· system/hook_started\n· message\nstill here\n"
+        "· system/brand_new\n· message\n· future_kind\n· (event without a type)/no type\n\
+         still here\n"
     );
     let r = fmt(&["--color", "always"], &input);
     assert!(r.out.starts_with("\x1b[2m· "), "dim: {:?}", r.out);
-    let r = fmt(&["--style", "text"], &input);
+    let r = fmt(&["--style", "text", "--all-text"], &input);
     assert_eq!(r.out, "still here\n");
 }
 
 #[test]
 fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
     let input = format!(
-        "{}\n{{not json\n[1,2]\n{}\n",
+        "{}\n{{not json\n[1,2]\n{{\"type\":\"a\",\"type\":\"b\"}}\n{}\n",
         assistant_text("first"),
         assistant_text("after")
     );
     let r = fmt(&[], &input);
     assert_eq!(r.code, 1);
     assert_eq!(r.out, "first\nafter\n");
-    assert!(
-        r.err.contains("cc-fmt: stdin:2: invalid JSON: "),
-        "{}",
-        r.err
+    assert_eq!(
+        r.err,
+        "cc-fmt: stdin:2: invalid JSON at column 2: expected a string key or '}'\n\
+         cc-fmt: stdin:3: expected a JSON object, found an array\n\
+         cc-fmt: stdin:4: duplicate key \"type\" at column 13\n"
     );
-    assert!(
-        r.err
-            .contains("cc-fmt: stdin:3: not an event: the line is not a JSON object"),
-        "{}",
-        r.err
-    );
-    assert_eq!(r.err.lines().count(), 2);
 
     let mut bytes = format!("{}\n", assistant_text("first")).into_bytes();
     bytes.extend_from_slice(b"{\"type\":\"assistant\",\"x\":\"\xff\"}\n");
@@ -528,7 +543,7 @@ fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "first\nafter\n");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.starts_with("cc-fmt: stdin:2: invalid UTF-8: "), "{err}");
+    assert_eq!(err, "cc-fmt: stdin:2: invalid UTF-8 at column 26\n");
 
     let long = assistant_text(&"x".repeat(500));
     let input = format!(
@@ -545,6 +560,55 @@ fn malformed_lines_are_reported_skipped_and_fail_at_the_end() {
         "{}",
         r.err
     );
+}
+
+#[test]
+fn a_bad_line_gets_the_words_of_cc_check_and_cc_filter() {
+    let lines = [
+        "{not json",
+        "[1,2]",
+        r#"{"type":"a","type":"b"}"#,
+        r#"{"type":"user","x":1e}"#,
+        r#"{"type":"user","x":"\q"}"#,
+    ];
+    for line in lines {
+        let message = |tool: &str, args: &[&str]| {
+            let o = bin(tool)
+                .args(args)
+                .write_stdin(format!("{line}\n"))
+                .output()
+                .expect("run");
+            let err = String::from_utf8(o.stderr).expect("utf-8");
+            let first = err.lines().next().unwrap_or("").to_owned();
+            first
+                .strip_prefix(&format!("{tool}: "))
+                .unwrap_or(&first)
+                .to_owned()
+        };
+        let ours = message("cc-fmt", &[]);
+        assert!(ours.starts_with("stdin:1: "), "{line}: {ours}");
+        assert_eq!(ours, message("cc-check", &["--output"]), "{line}");
+        if line != "[1,2]" {
+            // cc-filter reads any JSON value; the others need an object.
+            assert_eq!(ours, message("cc-filter", &["."]), "{line}");
+        }
+        assert!(!ours.contains("struct"), "{ours}");
+    }
+}
+
+#[test]
+fn fields_of_an_unexpected_type_read_as_absent() {
+    let input = [
+        r#"{"type":"system","subtype":"init","model":7,"cwd":["x"],"session_id":"s1"}"#,
+        r#"{"type":"assistant","message":{"id":5,"content":[{"type":"text","text":3},{"type":"tool_use","name":"Bash","input":"not an object"},{"type":"text","text":"ok"}]}}"#,
+        r#"{"type":"user","message":{"content":{"weird":true}}}"#,
+        r#"{"type":"result","subtype":"success","is_error":"no","num_turns":"2","usage":[1],"permission_denials":{"a":1}}"#,
+    ]
+    .join("\n");
+    let r = fmt(&[], &input);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(r.err, "");
+    assert_eq!(r.out, "── session s1\n● Bash\nok\n✓ success\n", "{}", r.out);
 }
 
 #[test]
@@ -623,6 +687,56 @@ fn help_shows_an_example() {
     assert!(r.out.contains("Examples:"), "{}", r.out);
     assert!(r.out.contains("cc-fmt --style summary --json"), "{}", r.out);
     assert!(r.out.contains("--no-thinking"));
+    assert!(r.out.contains("--style markdown"), "{}", r.out);
+    assert!(r.out.contains("cc-stats"), "the batch gate: {}", r.out);
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    // Every member of every fixture line, in turn, replaced by a value of
+    // each JSON type; and every line cut short.
+    let odd = [
+        serde_json::json!(null),
+        serde_json::json!(7),
+        serde_json::json!(-1e300),
+        serde_json::json!("x"),
+        serde_json::json!([]),
+        serde_json::json!([{"type": 1}]),
+        serde_json::json!({}),
+        serde_json::json!(true),
+    ];
+    let mut input = String::new();
+    for path in common::all_fixtures() {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        for line in text.lines() {
+            input.push_str(&line[..line.len() / 2]);
+            input.push('\n');
+            let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
+            for key in v.as_object().expect("object").keys() {
+                for o in &odd {
+                    let mut m = v.clone();
+                    m[key] = o.clone();
+                    input.push_str(&m.to_string());
+                    input.push('\n');
+                }
+            }
+        }
+    }
+    for style in ["pretty", "text", "summary", "markdown"] {
+        for width in ["0", "7"] {
+            let r = fmt(
+                &["--style", style, "--width", width, "--max-lines", "2"],
+                &input,
+            );
+            assert!(
+                matches!(r.code, 0 | 1),
+                "{style}: exit {}: {}",
+                r.code,
+                r.err
+            );
+            assert!(!r.err.contains("panicked"), "{style}: {}", r.err);
+        }
+    }
 }
 
 #[test]
@@ -630,4 +744,67 @@ fn json_goes_with_summary_only() {
     let r = fmt(&["--json", "--style", "text"], "");
     assert_eq!(r.code, 2);
     assert_eq!(r.err, "cc-fmt: --json goes with --style summary\n");
+}
+
+/// Runs `tool args` on a huge line, then a small line that prints `marker`,
+/// and returns the peak RSS (VmHWM, KiB) once the marker is out: the peak
+/// of reading and showing the huge line, with the input still open.
+fn peak_rss_after(tool: &str, args: &[&str], huge: &[u8], marker: &str) -> u64 {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin(tool))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mark = serde_json::json!({
+        "type": "assistant",
+        "message": {"id": "m", "role": "assistant", "content": [{"type": "text", "text": marker}]},
+        "parent_tool_use_id": null, "uuid": "u", "session_id": "s",
+    });
+    let data = [huge, b"\n", mark.to_string().as_bytes(), b"\n"].concat();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(&data).expect("write");
+        stdin
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = out.read_until(b'\n', &mut line).expect("read");
+        assert!(n > 0, "{tool} ended before the marker");
+        if String::from_utf8_lossy(&line).contains(marker) {
+            break;
+        }
+    }
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    drop(writer.join().expect("writer"));
+    std::io::copy(&mut out, &mut std::io::sink()).expect("drain");
+    child.wait().expect("wait");
+    hwm
+}
+
+#[test]
+fn a_huge_tool_result_costs_no_copy_of_its_line() {
+    // 8 MiB of escaped text: decoding it whole would copy it.
+    let unit = r#"out \"q\" \u00e9\n"#;
+    let body = unit.repeat((8 << 20) / unit.len());
+    let huge = format!(
+        r#"{{"type":"user","message":{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"t1","content":"{body}"}}]}},"parent_tool_use_id":null,"session_id":"s"}}"#
+    );
+    let reader_only = peak_rss_after("cc-check", &["--output"], huge.as_bytes(), "MARK");
+    for args in [&["--color", "never"][..], &["--max-lines", "0"][..]] {
+        let ours = peak_rss_after("cc-fmt", args, huge.as_bytes(), "MARK");
+        assert!(
+            ours < reader_only + 4096,
+            "cc-fmt {args:?} peaked at {ours} KiB, the reader alone at {reader_only} KiB"
+        );
+    }
 }

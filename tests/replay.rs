@@ -7,6 +7,11 @@ use std::time::{Duration, Instant};
 use common::{all_fixtures, bin, fixture};
 use predicates::prelude::*;
 
+/// The demo's prompt and the message typed while its first test run worked
+/// (tests/support/demo.rs).
+const DEMO_PROMPT: &str = "the test in tests/math.rs fails; fix it";
+const DEMO_STEERING: &str = "keep the signature of average, other crates call it";
+
 #[test]
 fn every_fixture_replays_byte_for_byte() {
     for path in all_fixtures() {
@@ -21,25 +26,88 @@ fn every_fixture_replays_byte_for_byte() {
     }
 }
 
+/// The embedded demo is tests/fixtures/demo.jsonl, a capture of the real
+/// CLI (tests/capture_fixtures.rs, `capture_demo`) with what the first
+/// screen must show: the prompt, thinking, a Read with the file, `cargo
+/// test` failing with cargo's own output, a message typed while it ran and
+/// merged into the turn, an Edit, `cargo test` passing, streamed text, the
+/// answer and a successful result, under a plain model name.
 #[test]
-fn demo_is_a_real_session_with_tools_and_streaming() {
+fn demo_is_a_real_session_with_a_prompt_tools_steering_and_a_result() {
     let out = bin("cc-replay")
         .args(["--demo", "--no-delay"])
         .output()
         .unwrap();
     assert!(out.status.success());
+    assert_eq!(out.stdout, std::fs::read(fixture("demo.jsonl")).unwrap());
+    let events: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
     let text = String::from_utf8(out.stdout).unwrap();
+    let replayed: Vec<&str> = events
+        .iter()
+        .filter(|e| e["isReplay"] == true)
+        .filter_map(|e| e["message"]["content"].as_str())
+        .collect();
+    assert_eq!(
+        replayed,
+        [DEMO_PROMPT, DEMO_STEERING],
+        "the prompt, then the steering"
+    );
+    let tool_results: Vec<String> = events
+        .iter()
+        .filter(|e| e["type"] == "user")
+        .filter_map(|e| e["message"]["content"][0]["content"].as_str())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(tool_results.len(), 4, "Read, cargo test, Edit, cargo test");
+    assert!(tool_results[0].contains("pub fn average(xs: &[i64]) -> Option<f64>"));
     for needle in [
-        r#""subtype":"init""#,
-        r#""type":"stream_event""#,
-        r#""name":"Bash""#,
-        r#""type":"result""#,
+        "Compiling stats v0.1.0 (/home/dev/project)",
+        "test average_keeps_the_fraction ... FAILED",
+        "left: Some(2.0)",
+    ] {
+        assert!(tool_results[1].contains(needle), "{}", tool_results[1]);
+    }
+    assert!(tool_results[3].contains("test result: ok. 2 passed"));
+    // The steering is echoed after the failing run, where the CLI merged it.
+    let failing = text.find("left: Some(2.0)").unwrap();
+    assert!(text.find(DEMO_STEERING).unwrap() > failing);
+    for needle in [
+        r#""type":"thinking""#,
+        r#""type":"text_delta""#,
+        r#""name":"Read""#,
+        r#""name":"Edit""#,
+        r#""command":"cargo test""#,
     ] {
         assert!(text.contains(needle), "demo lacks {needle}");
     }
-    assert_eq!(
-        text.as_bytes(),
-        std::fs::read(fixture("tools-partial.jsonl")).unwrap()
+    let results: Vec<_> = events.iter().filter(|e| e["type"] == "result").collect();
+    assert_eq!(results.len(), 1, "one turn");
+    assert_eq!(results[0]["subtype"], "success");
+    let init = events.iter().find(|e| e["subtype"] == "init").unwrap();
+    assert_eq!(init["model"], "claude-sonnet-4-5");
+    assert!(
+        !text.contains("[1m]"),
+        "a model name that looks like an escape code"
+    );
+}
+
+/// At the default pace (40 ms between events) the demo takes about 10
+/// seconds: counted, not timed.
+#[test]
+fn demo_plays_in_about_ten_seconds() {
+    let events = std::fs::read_to_string(fixture("demo.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    let pauses = Duration::from_millis(40) * (events as u32 - 1);
+    assert!(
+        pauses >= Duration::from_secs(5) && pauses <= Duration::from_millis(10_500),
+        "{events} events: {pauses:?}"
     );
 }
 
@@ -94,7 +162,7 @@ fn delay_takes_a_duration_like_every_time_flag() {
 /// never a panic (`--speed 1e-300` was exit 101).
 #[test]
 fn extreme_pacing_values_work_or_are_usage_errors() {
-    let demo = std::fs::read(fixture("tools-partial.jsonl")).unwrap();
+    let demo = std::fs::read(fixture("demo.jsonl")).unwrap();
     // Values that play: the demo comes out whole.
     for args in [
         ["--speed", "1e300"],

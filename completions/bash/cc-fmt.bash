@@ -23,7 +23,7 @@ _cc__fmt() {
 
     case "${cmd}" in
         cc__fmt)
-            opts="-h -V --max-line --color --style --no-thinking --max-lines --width --json --show-secrets --help --version"
+            opts="-h -V --max-line --color --style --no-thinking --max-lines --width --json --show-secrets --all-text --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -38,7 +38,7 @@ _cc__fmt() {
                     return 0
                     ;;
                 --style)
-                    COMPREPLY=($(compgen -W "pretty text summary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pretty text summary markdown" -- "${cur}"))
                     return 0
                     ;;
                 --max-lines)

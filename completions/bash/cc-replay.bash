@@ -23,7 +23,7 @@ _cc__replay() {
 
     case "${cmd}" in
         cc__replay)
-            opts="-h -V --max-line --demo --delay --speed --no-delay --max-gap --help --version"
+            opts="-h -V --max-line --demo --delay --speed --no-delay --max-gap --as-claude --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -42,6 +42,10 @@ _cc__replay() {
                     return 0
                     ;;
                 --max-gap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-claude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -23,7 +23,7 @@ _cc__run() {
 
     case "${cmd}" in
         cc__run)
-            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --permit --permit-file --arg --argjson --ask --ask-timeout --no-partial --fail-on-denial --help --version"
+            opts="-v -h -V --claude --prompt --timeout --grace --no-fail-fast --max-line --verbose --permit --permit-file --arg --argjson --ask --ask-timeout --no-partial --fail-on-denial --worktree --keep-worktree --stall-timeout --exit-grace --retry --retry-delay --max-memory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -66,6 +66,30 @@ _cc__run() {
                     return 0
                     ;;
                 --ask-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --worktree)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exit-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

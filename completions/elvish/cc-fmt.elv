@@ -26,6 +26,7 @@ set edit:completion:arg-completer[cc-fmt] = {|@words|
             cand --no-thinking 'Hide the model''s thinking (pretty)'
             cand --json 'With --style summary: one JSON object per result instead of a line of text'
             cand --show-secrets 'Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL passwords) as they are; by default they show as [REDACTED]'
+            cand --all-text 'With --style text: every assistant text block, not only the final answers'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

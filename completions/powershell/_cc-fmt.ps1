@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'cc-fmt' -ScriptBlock {
             [CompletionResult]::new('--no-thinking', '--no-thinking', [CompletionResultType]::ParameterName, 'Hide the model''s thinking (pretty)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --style summary: one JSON object per result instead of a line of text')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show key-shaped strings (sk-ant-…, Bearer …, NAME_KEY=…, URL passwords) as they are; by default they show as [REDACTED]')
+            [CompletionResult]::new('--all-text', '--all-text', [CompletionResultType]::ParameterName, 'With --style text: every assistant text block, not only the final answers')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'cc-replay' -ScriptBlock {
             [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Pause between events, e.g. 150ms, 2s (a bare number is milliseconds)')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Follow the recorded clock, X times faster (0.5 is half speed; at least 0.001)')
             [CompletionResult]::new('--max-gap', '--max-gap', [CompletionResultType]::ParameterName, 'Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms')
+            [CompletionResult]::new('--as-claude', '--as-claude', [CompletionResultType]::ParameterName, 'Stand in for the `claude` binary: answer the stream-json messages on stdin with the turns of a recording (FILE, else the demo). Takes the rest of the command line: an optional FILE, then claude''s flags')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Play the real session embedded in the binary instead of FILEs')
             [CompletionResult]::new('--no-delay', '--no-delay', [CompletionResultType]::ParameterName, 'Play as fast as the reader takes it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -1,3 +1,6 @@
+#[global_allocator]
+static ALLOC: ccpipe::alloc::Hybrid = ccpipe::alloc::Hybrid;
+
 fn main() {
     ccpipe::app::main("cc-filter", ccpipe::filter::run)
 }

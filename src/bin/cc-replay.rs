@@ -1,3 +1,3 @@
 fn main() {
-    ccpipe::app::main("cc-replay", ccpipe::replay::run)
+    ccpipe::replay::main()
 }

@@ -1,231 +1,219 @@
-//! Borrowed, typed views of the stream-json events cc-fmt shows.
+//! One event line as cc-fmt reads it: a lazy view over the line that
+//! [`crate::json::Reader`] validated, with the few shapes cc-fmt asks for.
 //!
-//! Promises: deserialising a line allocates only for strings that contain
-//! escapes; fields cc-fmt does not show are skipped, not built; a field of an
-//! unexpected type is treated as absent instead of rejecting the line (new
-//! event types reuse field names with other shapes). Nested objects are read
-//! in the same pass as the line (no raw copy parsed again), so a big tool
-//! result is scanned once; only a tool call's input stays raw JSON.
+//! Promises: nothing is copied or decoded until a renderer asks for it;
+//! a field of an unexpected JSON type reads as absent, never as an error
+//! (new CLIs reuse names with other shapes); an object's members are walked
+//! once per [`members!`], so a huge string in it is skipped once, not once
+//! per field asked for.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use crate::json::{Elements, Kind, Object, Value};
 
-use super::lenient::{content, lenient, object, text};
+/// An event: the line's top-level object, and the members every renderer
+/// looks at, found in one walk.
+pub struct Event<'a> {
+    obj: Object<'a>,
+    kind: Cow<'a, str>,
+    subtype: Option<Cow<'a, str>>,
+    parent: Option<Value<'a>>,
+    session: Option<Value<'a>>,
+    event: Option<Value<'a>>,
+    message: Option<Value<'a>>,
+    replay: Option<Value<'a>>,
+}
 
-/// A JSON string borrowed from the line when it has no escapes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl Text<'_> {
-    pub fn as_str(&self) -> &str {
-        &self.0
+impl<'a> Event<'a> {
+    pub fn new(obj: Object<'a>) -> Self {
+        members!(obj,
+            "type" => kind,
+            "subtype" => subtype,
+            "parent_tool_use_id" => parent,
+            "session_id" => session,
+            "event" => event,
+            "message" => message,
+            "isReplay" => replay,
+        );
+        Event {
+            obj,
+            kind: string(kind).unwrap_or_default(),
+            subtype: string(subtype),
+            parent,
+            session,
+            event,
+            message,
+            replay,
+        }
     }
-}
 
-/// Parses a raw part into a view; `None` when it has another shape.
-pub fn view<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Option<T> {
-    serde_json::from_str(raw?.get()).ok()
-}
+    /// `session_id` when it is a string.
+    pub fn session(&self) -> Option<Cow<'a, str>> {
+        string(self.session)
+    }
 
-type Raw<'a> = Option<&'a RawValue>;
+    /// The `event` of a `stream_event` line, when it is an object.
+    pub fn stream_event(&self) -> Option<Object<'a>> {
+        self.event?.as_object()
+    }
 
-/// One output line of the CLI: the union of the fields of every event type cc-fmt shows.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Envelope<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "text")]
-    pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub subtype: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub message: Option<Message<'a>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub event: Option<Box<StreamEvent<'a>>>,
-    #[serde(rename = "isReplay", deserialize_with = "lenient")]
-    pub is_replay: Option<bool>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub parent_tool_use_id: Option<Text<'a>>,
+    /// `isReplay` is true: the user's own input, echoed.
+    pub fn is_replay(&self) -> bool {
+        self.replay.and_then(|v| v.as_bool()) == Some(true)
+    }
 
-    // system/init
-    #[serde(borrow, deserialize_with = "text")]
-    pub model: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub cwd: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub session_id: Option<Text<'a>>,
-    #[serde(rename = "permissionMode", borrow, deserialize_with = "text")]
-    pub permission_mode: Option<Text<'a>>,
-
-    // system/api_retry (and `error` on assistant messages)
-    #[serde(deserialize_with = "lenient")]
-    pub attempt: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub max_retries: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub retry_delay_ms: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub error_status: Option<f64>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub error: Option<Text<'a>>,
-
-    // system/task_started, system/task_notification
-    #[serde(borrow, deserialize_with = "text")]
-    pub description: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub task_type: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub status: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub summary: Option<Text<'a>>,
-
-    // result
-    #[serde(deserialize_with = "lenient")]
-    pub is_error: Option<bool>,
-    #[serde(deserialize_with = "lenient")]
-    pub num_turns: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub duration_ms: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub total_cost_usd: Option<f64>,
-    #[serde(deserialize_with = "object")]
-    pub usage: Option<Usage>,
-    #[serde(borrow, deserialize_with = "lenient")]
-    pub permission_denials: Option<Vec<Denial<'a>>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub result: Option<Text<'a>>,
-    #[serde(deserialize_with = "lenient")]
-    pub api_error_status: Option<f64>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub terminal_reason: Option<Text<'a>>,
-
-    // control_request, control_response
-    #[serde(borrow, deserialize_with = "text")]
-    pub request_id: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub request: Option<Box<Control<'a>>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub response: Option<Box<Control<'a>>>,
-}
-
-impl Envelope<'_> {
+    /// `type`, or "" when it is absent or not a string.
     pub fn kind(&self) -> &str {
-        self.kind.as_ref().map_or("", Text::as_str)
+        &self.kind
     }
+
+    /// `subtype`, or "".
     pub fn subtype(&self) -> &str {
-        self.subtype.as_ref().map_or("", Text::as_str)
+        self.subtype.as_deref().unwrap_or("")
+    }
+
+    /// `subtype` when it is a string.
+    pub fn subtype_opt(&self) -> Option<&str> {
+        self.subtype.as_deref()
+    }
+
+    /// `parent_tool_use_id` when it is a string: the event is a subagent's.
+    pub fn parent(&self) -> Option<Cow<'a, str>> {
+        string(self.parent)
+    }
+
+    /// `message.content` of a user or assistant event, with `message.id`.
+    pub fn message(&self) -> Option<(Cow<'a, str>, Option<Content<'a>>)> {
+        let msg = self.message?.as_object()?;
+        members!(msg, "id" => id, "content" => content);
+        let id = id.and_then(|v| v.as_str()).unwrap_or_default();
+        Some((id, content.and_then(Content::of)))
     }
 }
 
-/// Token counts of a result.
-#[derive(Debug, Default, Clone, Copy, serde::Deserialize)]
-#[serde(default)]
-pub struct Usage {
-    #[serde(deserialize_with = "lenient")]
-    pub input_tokens: Option<f64>,
-    #[serde(deserialize_with = "lenient")]
-    pub output_tokens: Option<f64>,
+impl<'a> Deref for Event<'a> {
+    type Target = Object<'a>;
+
+    fn deref(&self) -> &Object<'a> {
+        &self.obj
+    }
 }
 
-/// One entry of a result's `permission_denials`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Denial<'a> {
-    #[serde(borrow, deserialize_with = "text")]
-    pub tool_name: Option<Text<'a>>,
+/// `members!(obj, "type" => kind, "index" => index)`: binds each name to
+/// its member of `obj` (`Option<Value>`), found in one walk that stops
+/// once all are found; the keys are matched as literals, which the
+/// compiler turns into word compares.
+macro_rules! members {
+    // An `Option<Object>`: every name is `None` when it is `None`.
+    (opt $obj:expr, $($key:literal => $var:ident),+ $(,)?) => {
+        $(let mut $var: Option<$crate::json::Value<'_>> = None;)+
+        for (k, v) in $obj.into_iter().flat_map(|o| o.members()) {
+            match &*k.as_str() {
+                $($key => $var = Some(v),)+
+                _ => continue,
+            }
+            if $($var.is_some())&&+ {
+                break;
+            }
+        }
+    };
+    ($obj:expr, $($key:literal => $var:ident),+ $(,)?) => {
+        $(let mut $var: Option<$crate::json::Value<'_>> = None;)+
+        for (k, v) in $obj.members() {
+            match &*k.as_str() {
+                $($key => $var = Some(v),)+
+                _ => continue,
+            }
+            if $($var.is_some())&&+ {
+                break;
+            }
+        }
+    };
+}
+pub(crate) use members;
+
+/// A string member, decoded; absent when it is not a string.
+pub fn string<'a>(v: Option<Value<'a>>) -> Option<Cow<'a, str>> {
+    let v = v?;
+    let raw = v.raw();
+    // Short strings without escapes (types, ids, names) are borrowed
+    // after a plain scan, without setting up memchr.
+    if raw.len() < 64
+        && let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
+        && !inner.bytes().any(|b| b == b'\\')
+    {
+        return Some(Cow::Borrowed(inner));
+    }
+    v.as_str()
 }
 
-/// `message` of a user or assistant line.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Message<'a> {
-    #[serde(borrow, deserialize_with = "text")]
-    pub id: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "content")]
-    pub content: Option<Content<'a>>,
-}
-
-/// Message content: a plain string or content blocks.
-#[derive(Debug)]
+/// Message content: a plain string, or content blocks.
 pub enum Content<'a> {
-    Text(Text<'a>),
-    Blocks(Vec<Block<'a>>),
+    Text(Value<'a>),
+    Blocks(Elements<'a>),
+}
+
+impl<'a> Content<'a> {
+    /// The content of `v`; `None` when it is neither a string nor an array.
+    pub fn of(v: Value<'a>) -> Option<Self> {
+        match v.kind() {
+            Kind::Array => v.as_array().map(Content::Blocks),
+            // A string stays undecoded until it is shown.
+            Kind::String => Some(Content::Text(v)),
+            _ => None,
+        }
+    }
 }
 
 /// One content block (text, thinking, tool_use, tool_result, image...).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Default)]
 pub struct Block<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "text")]
-    pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub text: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub thinking: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub name: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub input: Raw<'a>,
-    #[serde(borrow, deserialize_with = "content")]
-    pub content: Option<Content<'a>>,
-    #[serde(deserialize_with = "lenient")]
-    pub is_error: Option<bool>,
+    pub kind: Cow<'a, str>,
+    pub id: Option<Value<'a>>,
+    pub tool_use_id: Option<Value<'a>>,
+    pub text: Option<Value<'a>>,
+    pub thinking: Option<Value<'a>>,
+    pub name: Option<Value<'a>>,
+    pub input: Option<Object<'a>>,
+    pub content: Option<Value<'a>>,
+    pub is_error: bool,
 }
 
-impl Block<'_> {
-    pub fn kind(&self) -> &str {
-        self.kind.as_ref().map_or("", Text::as_str)
+impl<'a> Block<'a> {
+    /// The block `v`, when it is an object.
+    pub fn of(v: Value<'a>) -> Option<Self> {
+        let obj = v.as_object()?;
+        members!(obj,
+            "type" => kind,
+            "id" => id,
+            "tool_use_id" => tool_use_id,
+            "text" => text,
+            "thinking" => thinking,
+            "name" => name,
+            "input" => input,
+            "content" => content,
+            "is_error" => is_error,
+        );
+        Some(Block {
+            kind: string(kind).unwrap_or_default(),
+            id,
+            tool_use_id,
+            text,
+            thinking,
+            name,
+            input: input.and_then(|v| v.as_object()),
+            content,
+            is_error: is_error.and_then(|v| v.as_bool()) == Some(true),
+        })
     }
-}
 
-/// The `event` of a `stream_event` line (one Messages API stream event).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct StreamEvent<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "text")]
-    pub kind: Option<Text<'a>>,
-    #[serde(deserialize_with = "lenient")]
-    pub index: Option<u64>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub message: Option<Message<'a>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub content_block: Option<Block<'a>>,
-    #[serde(borrow, deserialize_with = "object")]
-    pub delta: Option<Delta<'a>>,
-}
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
 
-/// A `content_block_delta`'s delta.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Delta<'a> {
-    #[serde(rename = "type", borrow, deserialize_with = "text")]
-    pub kind: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub text: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub thinking: Option<Text<'a>>,
-}
-
-/// The `request` of a control_request, or the `response` of a control_response.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Control<'a> {
-    #[serde(borrow, deserialize_with = "text")]
-    pub subtype: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub request_id: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub error: Option<Text<'a>>,
-    #[serde(borrow, deserialize_with = "text")]
-    pub tool_name: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub input: Raw<'a>,
-    #[serde(borrow)]
-    pub response: Raw<'a>,
-}
-
-/// The text of a Text option, or "".
-pub fn s<'b>(t: &'b Option<Text<'_>>) -> &'b str {
-    t.as_ref().map_or("", Text::as_str)
+    /// A string field of the block, decoded (small fields: names, ids).
+    pub fn str(field: Option<Value<'a>>) -> Cow<'a, str> {
+        string(field).unwrap_or_default()
+    }
 }

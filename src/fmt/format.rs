@@ -1,7 +1,8 @@
 //! Numbers as people read them: durations, costs, token counts, turns, and
 //! the tools a result says were denied.
 
-use super::event::{Envelope, Usage, s};
+use super::event::members;
+use crate::json::{Object, Value};
 
 /// `850ms`, `4.1s`, `2m05s`.
 pub fn duration(ms: f64) -> String {
@@ -29,17 +30,35 @@ pub fn cost(usd: f64) -> String {
 }
 
 /// `24 in / 34 out tokens`.
-pub fn tokens(usage: Option<Usage>) -> Option<String> {
-    let u = usage?;
-    if u.input_tokens.is_none() && u.output_tokens.is_none() {
+pub fn tokens(usage: Option<Object<'_>>) -> Option<String> {
+    let (input, output) = token_counts(usage?);
+    if input.is_none() && output.is_none() {
         return None;
     }
     let n = |v: Option<f64>| v.map_or_else(|| "?".into(), |v| format!("{v}"));
-    Some(format!(
-        "{} in / {} out tokens",
-        n(u.input_tokens),
-        n(u.output_tokens)
-    ))
+    Some(format!("{} in / {} out tokens", n(input), n(output)))
+}
+
+/// `input_tokens` and `output_tokens` of a usage object, when numbers.
+pub fn token_counts(usage: Object<'_>) -> (Option<f64>, Option<f64>) {
+    members!(usage, "input_tokens" => input, "output_tokens" => output);
+    (
+        input.and_then(|v| v.as_f64()),
+        output.and_then(|v| v.as_f64()),
+    )
+}
+
+/// `1234567` as `1,234,567`.
+pub fn grouped(n: f64) -> String {
+    let digits = format!("{}", n.max(0.0).round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `1 turn`, `3 turns`.
@@ -53,13 +72,15 @@ pub fn turns(n: Option<f64>) -> Option<String> {
 }
 
 /// The names of the denied tools, comma-separated, each once; untrusted.
-pub fn denials(ev: &Envelope<'_>) -> Option<String> {
-    let list = ev.permission_denials.as_ref()?;
-    let mut names: Vec<&str> = Vec::new();
+pub fn denials(list: Value<'_>) -> Option<String> {
+    let list = list.as_array()?;
+    let mut names: Vec<String> = Vec::new();
     for d in list {
-        let name = s(&d.tool_name);
-        if !name.is_empty() && !names.contains(&name) {
-            names.push(name);
+        let Some(name) = d.get("tool_name").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if !name.is_empty() && !names.iter().any(|n| *n == name) {
+            names.push(name.into_owned());
         }
     }
     (!names.is_empty()).then(|| names.join(", "))
@@ -74,6 +95,13 @@ mod tests {
         assert_eq!(duration(67.0), "67ms");
         assert_eq!(duration(4120.0), "4.1s");
         assert_eq!(duration(125_000.0), "2m05s");
+    }
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(grouped(964_665.0), "964,665");
+        assert_eq!(grouped(12.0), "12");
+        assert_eq!(grouped(1_000_000.0), "1,000,000");
     }
 
     #[test]

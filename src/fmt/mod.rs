@@ -1,18 +1,25 @@
 //! cc-fmt: Claude Code stream-json as a human transcript (`pretty`), as the
-//! assistant's text alone (`text`), or as one line per result (`summary`).
+//! final answers (`text`), as one line per result (`summary`), or as a
+//! Markdown transcript (`markdown`).
 //!
-//! Promises: every input line is looked at once, through borrowed views (no
-//! JSON tree per line); output is flushed whenever the input pauses, so text
-//! streams as it is produced; unknown events never stop it; a malformed or
-//! over-long line is reported on stderr with its `source:line`, skipped, and
+//! Promises: every input line is read by the one reader ([`crate::json`]),
+//! lazily: only what is shown is decoded, and a huge string only as far as
+//! it is shown (no JSON tree per line, no copy of the line); output is
+//! flushed whenever the input pauses, so text streams as it is produced;
+//! unknown events never stop it; a malformed or over-long line is reported
+//! on stderr with its `source:line` and the reader's words, skipped, and
 //! makes the exit status 1 at the end.
 
 mod event;
 mod format;
-mod lenient;
+mod markdown;
+mod notices;
 mod pretty;
+mod recent;
+mod render;
 mod sink;
 mod stream;
+mod strings;
 mod summary;
 mod text;
 mod theme;
@@ -26,9 +33,11 @@ use crate::app;
 use crate::cli::InputArgs;
 use crate::color::ColorChoice;
 use crate::error::{Error, Result};
+use crate::json::Reader;
 use crate::output::{self, Flow, Item};
 
-use event::Envelope;
+use event::Event;
+use render::Renderer;
 use sink::{Screen, Sink};
 use theme::Theme;
 
@@ -36,28 +45,41 @@ const TOOL: &str = "cc-fmt";
 
 const EXAMPLES: &str = "\
 Examples:
-  claude -p --output-format stream-json --verbose 'list the files' | cc-fmt
-  cc-fmt --style text session.jsonl            # just the assistant's words
-  cc-fmt --style summary --json runs/*.jsonl   # one JSON object per result, for CI
+  cc-prompt 'fix the test' | cc-run | cc-fmt     # the transcript, live
+  cc-fmt --style text session.jsonl            # the final answer, as claude -p prints it
+  cc-fmt --style summary runs/*.jsonl          # one line per result, a total, exit 1 if one failed
+  cc-fmt --style summary --json runs/*.jsonl   # the same as JSON objects, for CI
+  cc-fmt --style markdown log.jsonl >> \"$GITHUB_STEP_SUMMARY\"
   cc-fmt --no-thinking --max-lines 0 < session.jsonl
+
+Several sessions in one input (merged runs, `parallel --line-buffer`) show
+as lanes: from the second session on, each line starts with its session's
+`[n]` label. For totals and a batch's exit status across many runs, see
+also cc-stats.
 
 Exit status:
   0  every line was shown (or the reader of stdout went away)
   1  a malformed line (invalid UTF-8 or JSON, not an object, longer than
-     --max-line) was reported with its SOURCE:LINE and skipped; the run goes on
+     --max-line) was reported with its SOURCE:LINE and skipped; the run goes on;
+     with --style summary, also a session that ended in an error
   2  usage error (a bad flag or value, --json with a --style other than
      summary), or a file that cannot be read";
 
 /// How to show the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Style {
-    /// A readable transcript: header, text, thinking, tool calls and results, footers.
+    /// A readable transcript: header, text, thinking, tool calls and
+    /// results, prompts, warnings, footers; lanes for several sessions.
     #[default]
     Pretty,
-    /// Only the assistant's text, as `claude -p` prints it.
+    /// What `claude -p` prints: the final answer of each turn (--all-text:
+    /// every assistant text block).
     Text,
-    /// One line per result: status, turns, duration, cost, tokens, session.
+    /// One line per result, naming its file and session, and a total line;
+    /// exit status 1 when a session failed or has no result.
     Summary,
+    /// A Markdown transcript for $GITHUB_STEP_SUMMARY and pull requests.
+    Markdown,
 }
 
 /// Formats Claude Code stream-json output for people.
@@ -67,9 +89,9 @@ pub enum Style {
     version,
     about = "Format Claude Code stream-json output as a readable transcript",
     long_about = "Reads the JSON lines of `claude -p --output-format stream-json --verbose` \
-(or cc-run) and shows them for people: a transcript (pretty), the assistant's text alone \
-(text), or one line per result (summary). Text from the input is made terminal-safe: \
-escape sequences, other control characters and invisible characters are shown, never sent \
+(or cc-run) and shows them for people: a transcript (pretty), the final answers (text), \
+one line per result (summary) or a Markdown transcript (markdown). Text from the input is \
+made terminal-safe: escape sequences, other control characters and invisible characters are shown, never sent \
 to the terminal; key-shaped strings are shown as [REDACTED] unless --show-secrets.",
     after_help = EXAMPLES
 )]
@@ -106,31 +128,11 @@ pub struct Cli {
     /// passwords) as they are; by default they show as [REDACTED].
     #[arg(long)]
     pub show_secrets: bool,
-}
 
-/// The renderer of the chosen style.
-enum Renderer {
-    Pretty(pretty::Pretty),
-    Text(text::Text),
-    Summary(summary::Summary),
-}
-
-impl Renderer {
-    fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> std::io::Result<()> {
-        match self {
-            Renderer::Pretty(r) => r.event(ev, o),
-            Renderer::Text(r) => r.event(ev, o),
-            Renderer::Summary(r) => r.event(ev, o),
-        }
-    }
-
-    fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> std::io::Result<()> {
-        match self {
-            Renderer::Pretty(r) => r.finish(o),
-            Renderer::Text(r) => r.finish(o),
-            Renderer::Summary(r) => r.finish(o),
-        }
-    }
+    /// With --style text: every assistant text block, not only the final
+    /// answers.
+    #[arg(long)]
+    pub all_text: bool,
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
@@ -139,11 +141,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         (Some(Style::Summary), _) | (_, false) => cli.style.unwrap_or_default(),
         (Some(_), true) => return Err(Error::usage("--json goes with --style summary")),
     };
-    let color =
-        cli.color.enabled() && !(style == Style::Summary && cli.json) && style != Style::Text;
-    // Summary lines stay one line each, whatever the width.
+    if cli.all_text && style != Style::Text {
+        return Err(Error::usage("--all-text goes with --style text"));
+    }
+    let color = cli.color.enabled()
+        && match style {
+            Style::Pretty => true,
+            Style::Summary => !cli.json,
+            Style::Text | Style::Markdown => false,
+        };
+    // Summary lines stay one line each, Markdown is never wrapped.
     let width = match style {
-        Style::Summary => None,
+        Style::Summary | Style::Markdown => None,
         _ => cli.width.or_else(terminal_width),
     };
     let mut screen = Screen::new(Theme::new(color), width);
@@ -153,10 +162,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             thinking: !cli.no_thinking,
             max_lines: cli.max_lines,
         })),
-        Style::Text => Renderer::Text(text::Text::default()),
+        Style::Text => Renderer::Text(text::Text::new(cli.all_text)),
         Style::Summary => Renderer::Summary(summary::Summary::new(cli.json)),
+        Style::Markdown => Renderer::Markdown(markdown::Markdown::new(cli.max_lines)),
     };
+    let from_files = cli.input.files.iter().any(|f| f.as_os_str() != "-");
     let mut bad = false;
+    let mut reader = Reader::default();
     crate::interrupt::finish_input_on_sigint(&cli.input.files);
     let mut out = output::stdout();
     output::each_line(
@@ -164,9 +176,16 @@ pub fn run(cli: Cli) -> Result<i32> {
         cli.input.max_line,
         &mut out,
         |at, item, out| {
+            if at.line == 1 && from_files {
+                // Line numbers start again with each file.
+                renderer.source(Some(at.source.to_string()).filter(|s| s != "stdin"));
+            }
             match item {
-                Item::Line(bytes) => match parse(bytes) {
-                    Ok(ev) => renderer.event(&ev, &mut Sink::new(out, &mut screen))?,
+                Item::Line(bytes) => match reader.read(bytes).and_then(|doc| doc.object()) {
+                    Ok(obj) => {
+                        let ev = Event::new(obj);
+                        renderer.event(&ev, &mut Sink::new(out, &mut screen))?
+                    }
                     Err(why) => {
                         bad = true;
                         out.flush()?;
@@ -186,20 +205,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     renderer.finish(&mut sink)?;
     sink.release()?;
     out.flush()?;
-    Ok(app::status(bad))
-}
-
-/// One line as an event, or why it is not one.
-fn parse(bytes: &[u8]) -> std::result::Result<Envelope<'_>, String> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    // One UTF-8 check for the whole line is cheaper than one per string.
-    let line = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8: {e}"))?;
-    match serde_json::from_str::<Envelope>(line) {
-        Ok(ev) if first == Some(&b'{') => Ok(ev),
-        Ok(_) => Err("not an event: the line is not a JSON object".into()),
-        Err(err) if err.is_data() => Err(format!("not an event object: {err}")),
-        Err(err) => Err(format!("invalid JSON: {err}")),
-    }
+    Ok(app::status(bad || renderer.failed()))
 }
 
 /// The width to wrap at when stdout is a terminal: COLUMNS, else the terminal's.

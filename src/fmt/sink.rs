@@ -10,7 +10,8 @@
 //! the next write; wrapping (only with a width) counts columns with
 //! `unicode-width`, so CJK and emoji take two, breaks between words when a word
 //! fits on a line and otherwise between characters, never inside one; lines
-//! that text continues onto are indented by the current indent.
+//! that text continues onto are indented by the current indent; every line,
+//! wrapped ones too, starts with the margin (a session's lane label).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -37,6 +38,14 @@ pub struct Screen {
     /// Columns before every line (nested output, e.g. a subagent's).
     base: usize,
     after_space: bool,
+    /// Written first on every line: a lane label such as `[2] `.
+    margin: Option<(Role, String)>,
+    /// A line to write before the next output (a subagent's label).
+    pending: Option<(Role, String)>,
+    /// The style of the text being written, to resume after a margin.
+    current: Role,
+    /// Lines ended so far.
+    lines: u64,
     /// Mask key-shaped strings in text from the input.
     mask: bool,
     /// Streamed text held back, with the role and indents it came with.
@@ -63,6 +72,10 @@ impl Screen {
             indent: 0,
             base: 0,
             after_space: true,
+            margin: None,
+            pending: None,
+            current: Role::Plain,
+            lines: 0,
             mask: true,
             held: None,
         }
@@ -162,6 +175,7 @@ impl<'s, W: Write> Sink<'s, W> {
     /// Ends the current line, always.
     pub fn newline(&mut self) -> io::Result<()> {
         self.release()?;
+        self.scr.lines += 1;
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.fresh = true;
@@ -175,19 +189,92 @@ impl<'s, W: Write> Sink<'s, W> {
         self.scr.indent = indent;
     }
 
+    /// The indent of continuation lines now.
+    pub fn indent(&self) -> usize {
+        self.scr.indent
+    }
+
     /// Columns before every line written from now on.
     pub fn set_base(&mut self, base: usize) {
         self.scr.base = base;
+    }
+
+    /// The text written first on every line from now on (`None`: nothing).
+    pub fn set_margin(&mut self, margin: Option<(Role, String)>) {
+        self.scr.margin = margin;
+    }
+
+    /// A line written (on a line of its own) before whatever is written
+    /// next, and not at all if nothing is.
+    pub fn set_pending(&mut self, line: Option<(Role, String)>) {
+        self.scr.pending = line;
+    }
+
+    /// How many lines have been ended: equal counts mean nothing was
+    /// written in between, apart from an unfinished line.
+    pub fn lines(&self) -> u64 {
+        self.scr.lines
+    }
+
+    /// True when nothing is on the current line.
+    pub fn at_line_start(&self) -> bool {
+        self.scr.fresh
+    }
+
+    /// Starts a fresh line: the margin, then the base and, on a line that
+    /// text continues onto, the indent.
+    fn begin_line(&mut self, continued: bool) -> io::Result<()> {
+        if let Some((role, label)) = &self.scr.margin {
+            let style = self.scr.theme.style(*role);
+            if style.is_plain() {
+                self.out.write_all(label.as_bytes())?;
+            } else {
+                let resume = self.scr.theme.style(self.scr.current);
+                write!(
+                    self.out,
+                    "{}{}{}",
+                    resume.suffix(),
+                    style.paint(label),
+                    resume.prefix()
+                )?;
+            }
+            self.scr.col += label.chars().count();
+        }
+        let owed = self.scr.base + if continued { self.scr.indent } else { 0 };
+        self.pad(owed)
+    }
+
+    /// Writes the pending line, if any, on a line of its own.
+    fn flush_pending(&mut self) -> io::Result<()> {
+        let Some((role, text)) = self.scr.pending.take() else {
+            return Ok(());
+        };
+        if !self.scr.fresh {
+            self.newline()?;
+        }
+        let indent = std::mem::take(&mut self.scr.indent);
+        self.styled(role, &text)?;
+        self.scr.indent = indent;
+        self.newline()
     }
 
     fn styled(&mut self, role: Role, s: &str) -> io::Result<()> {
         if s.is_empty() {
             return Ok(());
         }
+        if self.scr.pending.is_some() {
+            self.flush_pending()?;
+        }
+        self.scr.current = role;
         let style = self.scr.theme.style(role);
-        write!(self.out, "{}", style.prefix())?;
+        // Without colour there is nothing to write around the text.
+        let plain = style.is_plain();
+        if !plain {
+            write!(self.out, "{}", style.prefix())?;
+        }
         for (i, seg) in s.split('\n').enumerate() {
             if i > 0 {
+                self.scr.lines += 1;
                 self.out.write_all(b"\n")?;
                 self.scr.col = 0;
                 self.scr.fresh = true;
@@ -198,13 +285,7 @@ impl<'s, W: Write> Sink<'s, W> {
                 continue;
             }
             if self.scr.fresh {
-                let owed = self.scr.base
-                    + if self.scr.continued {
-                        self.scr.indent
-                    } else {
-                        0
-                    };
-                self.pad(owed)?;
+                self.begin_line(self.scr.continued)?;
             }
             self.scr.fresh = false;
             match self.scr.width {
@@ -215,7 +296,10 @@ impl<'s, W: Write> Sink<'s, W> {
                 Some(width) => self.wrapped(seg, width)?,
             }
         }
-        write!(self.out, "{}", style.suffix())
+        if !plain {
+            write!(self.out, "{}", style.suffix())?;
+        }
+        Ok(())
     }
 
     fn pad(&mut self, n: usize) -> io::Result<()> {
@@ -231,18 +315,27 @@ impl<'s, W: Write> Sink<'s, W> {
     }
 
     fn wrap_line(&mut self) -> io::Result<()> {
+        self.scr.lines += 1;
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.after_space = true;
-        let owed = self.scr.base + self.scr.indent;
-        self.pad(owed)
+        self.begin_line(true)
+    }
+
+    /// Columns of the margin.
+    fn margin_width(&self) -> usize {
+        self.scr
+            .margin
+            .as_ref()
+            .map_or(0, |(_, label)| label.chars().count())
     }
 
     /// Writes one line segment (no `\n`), wrapping at `width` columns.
     fn wrapped(&mut self, seg: &str, width: usize) -> io::Result<()> {
         let mut run = 0; // start of the bytes not yet written
         for (i, c) in seg.char_indices() {
-            let line_start = (self.scr.base + self.scr.indent).min(width.saturating_sub(1));
+            let line_start = (self.margin_width() + self.scr.base + self.scr.indent)
+                .min(width.saturating_sub(1));
             if c == '\t' {
                 self.out.write_all(&seg.as_bytes()[run..i])?;
                 run = i + 1;

@@ -8,9 +8,11 @@
 //! (the CLI sends it before). Tool-use blocks are never streamed: the
 //! complete call (with its whole input) comes from the assistant line.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
-use super::event::{StreamEvent, s};
+use super::event::{members, string};
+use crate::json::Object;
 
 /// The kind of a streamed block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +25,7 @@ pub enum Kind {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Step<'e> {
     Start(Kind),
-    Delta(Kind, &'e str),
+    Delta(Kind, Cow<'e, str>),
     Stop(Kind),
     Nothing,
 }
@@ -35,30 +37,40 @@ const MAX_PENDING: usize = 256;
 pub struct Streamed {
     /// The id of the message being streamed (from `message_start`).
     message: Option<String>,
-    /// The streamed block now open: its index and kind.
-    open: Option<(u64, Kind)>,
+    /// The streamed block now open: its index (as written: compared, never
+    /// computed with) and kind.
+    open: Option<(String, Kind)>,
     /// Blocks shown while streaming, not yet matched by an assistant line.
     pending: VecDeque<(String, Kind)>,
 }
 
 impl Streamed {
-    /// Follows one stream event and says what to show.
-    pub fn step<'e>(&mut self, ev: &'e StreamEvent<'_>) -> Step<'e> {
-        match s(&ev.kind) {
+    /// Follows one stream event (the `event` of a `stream_event` line) and
+    /// says what to show.
+    pub fn step<'e>(&mut self, ev: &Object<'e>) -> Step<'e> {
+        members!(ev,
+            "type" => kind,
+            "index" => index,
+            "message" => message,
+            "content_block" => content_block,
+            "delta" => delta,
+        );
+        let index = index.map(|v| v.raw());
+        match string(kind).as_deref().unwrap_or("") {
             "message_start" => {
-                let id = ev.message.as_ref().map(|m| s(&m.id).to_owned());
-                self.message = id;
+                let id = message.and_then(|m| m.get("id")).and_then(|v| v.as_str());
+                self.message = id.map(Cow::into_owned);
                 self.open = None;
                 Step::Nothing
             }
             "content_block_start" => {
-                let kind = match ev.content_block.as_ref().map(|b| b.kind()) {
+                let block_kind = content_block.and_then(|b| b.get("type"));
+                let kind = match block_kind.and_then(|v| v.as_str()).as_deref() {
                     Some("text") => Kind::Text,
                     Some("thinking") => Kind::Thinking,
                     _ => return Step::Nothing,
                 };
-                let index = ev.index.unwrap_or(0);
-                self.open = Some((index, kind));
+                self.open = Some((index.unwrap_or("0").to_owned(), kind));
                 if self.pending.len() == MAX_PENDING {
                     self.pending.pop_front();
                 }
@@ -67,24 +79,26 @@ impl Streamed {
                 Step::Start(kind)
             }
             "content_block_delta" => {
-                let Some((index, kind)) = self.open else {
+                let Some((open, kind)) = &self.open else {
                     return Step::Nothing;
                 };
-                if ev.index.is_some_and(|i| i != index) {
+                let kind = *kind;
+                if index.is_some_and(|i| i != open) {
                     return Step::Nothing;
                 }
-                let Some(d) = &ev.delta else {
+                let Some(d) = delta.and_then(|v| v.as_object()) else {
                     return Step::Nothing;
                 };
-                let text = match (kind, s(&d.kind)) {
-                    (Kind::Text, "text_delta") => s(&d.text),
-                    (Kind::Thinking, "thinking_delta") => s(&d.thinking),
+                members!(d, "type" => dkind, "text" => text, "thinking" => thinking);
+                let text = match (kind, string(dkind).as_deref().unwrap_or("")) {
+                    (Kind::Text, "text_delta") => string(text),
+                    (Kind::Thinking, "thinking_delta") => string(thinking),
                     _ => return Step::Nothing,
                 };
-                Step::Delta(kind, text)
+                Step::Delta(kind, text.unwrap_or_default())
             }
             "content_block_stop" => match self.open.take() {
-                Some((index, kind)) if ev.index.is_none_or(|i| i == index) => Step::Stop(kind),
+                Some((open, kind)) if index.is_none_or(|i| i == open) => Step::Stop(kind),
                 other => {
                     self.open = other;
                     Step::Nothing

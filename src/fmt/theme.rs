@@ -20,7 +20,19 @@ pub enum Role {
     Success,
     Warning,
     Error,
+    /// The label of the session lane with this number (from 1).
+    Lane(usize),
 }
+
+/// Lane colours: none that means success, warning or failure.
+const LANES: [Color; 6] = [
+    Color::Cyan,
+    Color::Magenta,
+    Color::Blue,
+    Color::LightCyan,
+    Color::LightMagenta,
+    Color::LightBlue,
+];
 
 /// Styles for every role, fixed once from the colour decision.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +59,7 @@ impl Theme {
             Role::Success => Color::Green.normal(),
             Role::Warning => Color::Yellow.normal(),
             Role::Error => Color::Red.normal(),
+            Role::Lane(n) => LANES[n.saturating_sub(1) % LANES.len()].bold(),
         }
     }
 }

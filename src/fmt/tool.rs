@@ -2,70 +2,60 @@
 //! matters, and a result's text cut to its first lines.
 //!
 //! Promises: the returned text is still untrusted (callers pass it to the
-//! sink, which sanitises it); cutting never splits a character.
+//! sink, which sanitises it); cutting never splits a character; a result is
+//! decoded only as far as it is shown, so a huge one costs no copy.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
-use serde_json::value::RawValue;
-
-use super::event::{Block, Content, Text, view};
+use super::event::{Block, members, string};
+use super::sink::Sink;
+use super::strings::{RawLines, chunks, count_lines, inner, line_prefix};
+use super::theme::Role;
+use crate::json::unescape;
+use crate::json::{Object, Value};
 
 /// Longest input summary shown for a call, in characters.
 const MAX_DETAIL: usize = 200;
 /// Longest line of a tool result shown when output is shortened, in characters.
-const MAX_RESULT_LINE: usize = 400;
-
-/// The fields of a tool input worth showing.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-struct Input<'a> {
-    #[serde(borrow)]
-    command: Option<Text<'a>>,
-    #[serde(borrow)]
-    file_path: Option<Text<'a>>,
-    #[serde(borrow)]
-    notebook_path: Option<Text<'a>>,
-    #[serde(borrow)]
-    pattern: Option<Text<'a>>,
-    #[serde(borrow)]
-    path: Option<Text<'a>>,
-    #[serde(borrow)]
-    url: Option<Text<'a>>,
-    #[serde(borrow)]
-    query: Option<Text<'a>>,
-    #[serde(borrow)]
-    description: Option<Text<'a>>,
-    #[serde(borrow)]
-    skill: Option<Text<'a>>,
-}
+pub const MAX_RESULT_LINE: usize = 400;
 
 /// The part of a call's input that says what it does: the Bash command, the
 /// file of Read/Write/Edit, the Grep/Glob pattern, the WebFetch url, the Task
 /// description...; otherwise the input as compact JSON, shortened.
-pub fn call_detail<'a>(name: &str, input: Option<&'a RawValue>) -> Cow<'a, str> {
-    let Some(raw) = input else {
+pub fn call_detail<'a>(name: &str, input: Option<Object<'a>>) -> Cow<'a, str> {
+    let Some(obj) = input else {
         return Cow::Borrowed("");
     };
-    let fields: Option<Input<'a>> = view(Some(raw));
-    let f = |t: &Option<Text<'a>>| t.as_ref().map(|t| t.0.clone());
-    let chosen = fields.and_then(|i| {
-        let picked = match name {
-            "Bash" | "BashOutput" => f(&i.command),
-            "Read" | "Write" | "Edit" | "MultiEdit" => f(&i.file_path),
-            "NotebookEdit" | "NotebookRead" => f(&i.notebook_path),
-            "Grep" | "Glob" => f(&i.pattern).map(|p| match &i.path {
-                Some(path) => Cow::Owned(format!("{p} in {}", path.0)),
-                None => p,
-            }),
-            "WebFetch" => f(&i.url),
-            "WebSearch" => f(&i.query),
-            "Task" | "Agent" => f(&i.description),
-            "Skill" => f(&i.skill),
-            _ => None,
-        };
-        picked.or_else(|| f(&i.command).or_else(|| f(&i.file_path)))
-    });
-    let text = chosen.unwrap_or_else(|| Cow::Borrowed(raw.get()));
+    members!(obj,
+        "command" => command,
+        "file_path" => file_path,
+        "notebook_path" => notebook_path,
+        "pattern" => pattern,
+        "path" => path,
+        "url" => url,
+        "query" => query,
+        "description" => description,
+        "skill" => skill,
+    );
+    let picked = match name {
+        "Bash" | "BashOutput" => string(command),
+        "Read" | "Write" | "Edit" | "MultiEdit" => string(file_path),
+        "NotebookEdit" | "NotebookRead" => string(notebook_path),
+        "Grep" | "Glob" => string(pattern).map(|p| match string(path) {
+            Some(path) => Cow::Owned(format!("{p} in {path}")),
+            None => p,
+        }),
+        "WebFetch" => string(url),
+        "WebSearch" => string(query),
+        "Task" | "Agent" => string(description),
+        "Skill" => string(skill),
+        _ => None,
+    };
+    let chosen = picked
+        .or_else(|| string(command))
+        .or_else(|| string(file_path));
+    let text = chosen.unwrap_or_else(|| Cow::Borrowed(obj.raw()));
     shorten(text, MAX_DETAIL)
 }
 
@@ -77,110 +67,210 @@ pub fn shorten(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
     }
 }
 
-/// The text of a tool result's `content`: a string, or its text blocks
-/// joined (an image block shows as `[image]`).
-pub fn result_text<'c>(content: Option<&'c Content<'_>>) -> Cow<'c, str> {
-    match content {
-        None => Cow::Borrowed(""),
-        Some(Content::Text(t)) => Cow::Borrowed(t.as_str()),
-        Some(Content::Blocks(blocks)) => Cow::Owned(join_blocks(blocks)),
-    }
-}
-
-fn join_blocks(blocks: &[Block<'_>]) -> String {
-    let mut out = String::new();
-    for b in blocks {
-        let part: Cow<'_, str> = match (b.kind(), &b.text) {
-            (_, Some(t)) => Cow::Borrowed(t.as_str()),
-            ("", None) => continue,
-            (kind, None) => Cow::Owned(format!("[{kind}]")),
-        };
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&part);
-    }
-    out
-}
-
-/// The first `max` lines of `text` (all when `max` is 0), each cut to a
-/// readable length when shortening, and how many lines were left out.
-pub fn head(text: &str, max: usize) -> (Cow<'_, str>, usize) {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    if max == 0 {
-        return (Cow::Borrowed(text), 0);
-    }
-    let mut end = text.len();
-    let mut shown = 0;
-    let mut cut_line = false;
-    let mut start: usize = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-        if shown == max {
-            end = start.saturating_sub(1);
-            break;
-        }
-        if text[start..nl].chars().nth(MAX_RESULT_LINE).is_some() {
-            cut_line = true;
-        }
-        shown += 1;
-        start = nl + 1;
-    }
-    let omitted = if shown == max && end < text.len() {
-        memchr::memchr_iter(b'\n', &text.as_bytes()[end..]).count()
+/// The start of a string value, about `max` characters, with `…` when cut;
+/// the rest is never decoded.
+pub fn short(v: Value<'_>, max: usize) -> Option<Cow<'_, str>> {
+    let (text, cut) = v.as_str_prefix(max * 4 + 4)?;
+    let text = shorten(text, max);
+    Some(if cut && !text.ends_with('…') {
+        Cow::Owned(format!("{text}…"))
     } else {
-        0
+        text
+    })
+}
+
+/// One piece of a tool result: the text of a string, or a placeholder for a
+/// block that is not text (`[image]`).
+pub enum Piece<'a> {
+    /// A JSON string's inside, as written.
+    Json(&'a str),
+    Label(String),
+}
+
+/// The pieces of a tool result's `content`: a string, or its blocks.
+pub fn pieces(content: Option<Value<'_>>) -> Vec<Piece<'_>> {
+    let Some(v) = content else {
+        return Vec::new();
     };
-    let kept = &text[..end.min(text.len())];
-    if !cut_line {
-        return (Cow::Borrowed(kept), omitted);
+    if let Some(s) = inner(v) {
+        return vec![Piece::Json(s)];
     }
-    let lines: Vec<Cow<'_, str>> = kept
-        .split('\n')
-        .map(|l| shorten(Cow::Borrowed(l), MAX_RESULT_LINE))
-        .collect();
-    (Cow::Owned(lines.join("\n")), omitted)
+    let Some(blocks) = v.as_array() else {
+        return Vec::new();
+    };
+    blocks
+        .filter_map(|b| {
+            let b = Block::of(b)?;
+            match (b.text.and_then(inner), b.kind()) {
+                (Some(t), _) => Some(Piece::Json(t)),
+                (None, "") => None,
+                (None, kind) => Some(Piece::Label(format!("[{kind}]"))),
+            }
+        })
+        .collect()
+}
+
+/// The first `max` lines of the pieces (all when `max` is 0), joined by
+/// newlines, each line cut to [`MAX_RESULT_LINE`] characters when some are
+/// left out, and how many lines were left out. A piece's final newline
+/// ends its last line and starts none.
+pub fn head(pieces: &[Piece<'_>], max: usize) -> (String, usize) {
+    let mut acc = Head {
+        shown: String::new(),
+        kept: 0,
+        omitted: 0,
+        max: if max == 0 { usize::MAX } else { max },
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Label(l) => acc.push(|| Cow::Borrowed(l)),
+            Piece::Json(s) => {
+                let mut lines = RawLines::new(s);
+                while acc.kept < acc.max {
+                    let Some(raw) = lines.next() else { break };
+                    if raw.is_empty() && lines.rest().is_none() {
+                        break; // the final newline ends a line, starts none
+                    }
+                    acc.push(|| {
+                        if max == 0 {
+                            unescape(raw)
+                        } else {
+                            cut_line(raw)
+                        }
+                    });
+                }
+                acc.omitted += lines.rest().map_or(0, count_lines);
+            }
+        }
+    }
+    (acc.shown, acc.omitted)
+}
+
+struct Head {
+    shown: String,
+    kept: usize,
+    omitted: usize,
+    max: usize,
+}
+
+impl Head {
+    /// Adds a line, decoded only if it is shown.
+    fn push<'a>(&mut self, line: impl FnOnce() -> Cow<'a, str>) {
+        if self.kept == self.max {
+            self.omitted += 1;
+            return;
+        }
+        if self.kept > 0 {
+            self.shown.push('\n');
+        }
+        self.shown.push_str(&line());
+        self.kept += 1;
+    }
+}
+
+/// A written line decoded and cut to [`MAX_RESULT_LINE`] characters.
+fn cut_line(raw: &str) -> Cow<'_, str> {
+    let (line, cut) = line_prefix(raw, MAX_RESULT_LINE * 4 + 4);
+    let line = shorten(line, MAX_RESULT_LINE);
+    if cut && !line.ends_with('…') {
+        Cow::Owned(format!("{line}…"))
+    } else {
+        line
+    }
+}
+
+/// Writes every line of the pieces (`--max-lines 0`), a chunk at a time,
+/// as [`head`] joins them; true when anything was written.
+pub fn write_all<W: Write>(
+    o: &mut Sink<'_, W>,
+    role: Role,
+    pieces: &[Piece<'_>],
+) -> io::Result<bool> {
+    let mut wrote = false;
+    // A newline is written only once more text follows it.
+    let mut newline = false;
+    for piece in pieces {
+        let parts: Box<dyn Iterator<Item = Cow<'_, str>>> = match piece {
+            Piece::Json(s) => Box::new(chunks(s)),
+            Piece::Label(l) => Box::new(std::iter::once(Cow::Borrowed(l.as_str()))),
+        };
+        let mut any = false;
+        for part in parts {
+            if part.is_empty() {
+                continue;
+            }
+            if newline {
+                o.text(role, "\n")?;
+            }
+            let (body, ends) = match part.strip_suffix('\n') {
+                Some(body) => (body, true),
+                None => (&*part, false),
+            };
+            o.text(role, body)?;
+            newline = ends;
+            any = true;
+            wrote = true;
+        }
+        // The next piece starts on a line of its own.
+        newline |= any;
+    }
+    Ok(wrote)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::Reader;
 
-    fn raw(s: &str) -> Box<RawValue> {
-        RawValue::from_string(s.to_owned()).unwrap()
+    fn with<T>(json: &str, f: impl FnOnce(Value<'_>) -> T) -> T {
+        let mut r = Reader::default();
+        let doc = r.read(json.as_bytes()).unwrap();
+        f(doc.root())
+    }
+
+    fn detail(name: &str, json: &str) -> String {
+        with(json, |v| call_detail(name, v.as_object()).into_owned())
     }
 
     #[test]
     fn details_pick_the_field_that_matters() {
-        let r = raw(r#"{"command":"ls / | head -3","description":"x"}"#);
-        assert_eq!(call_detail("Bash", Some(&r)), "ls / | head -3");
-        let r = raw(r#"{"file_path":"/etc/hostname"}"#);
-        assert_eq!(call_detail("Read", Some(&r)), "/etc/hostname");
-        let r = raw(r#"{"pattern":"fn main","path":"src"}"#);
-        assert_eq!(call_detail("Grep", Some(&r)), "fn main in src");
-        let r = raw(r#"{"todos":[1,2]}"#);
-        assert_eq!(call_detail("TodoWrite", Some(&r)), r#"{"todos":[1,2]}"#);
-        let long = format!(r#"{{"x":"{}"}}"#, "y".repeat(300));
-        let r = raw(&long);
+        let d = detail("Bash", r#"{"command":"ls / | head -3","description":"x"}"#);
+        assert_eq!(d, "ls / | head -3");
         assert_eq!(
-            call_detail("Other", Some(&r)).chars().count(),
-            MAX_DETAIL + 1
+            detail("Read", r#"{"file_path":"/etc/hostname"}"#),
+            "/etc/hostname"
         );
+        assert_eq!(
+            detail("Grep", r#"{"pattern":"fn main","path":"src"}"#),
+            "fn main in src"
+        );
+        assert_eq!(
+            detail("TodoWrite", r#"{"todos":[1,2]}"#),
+            r#"{"todos":[1,2]}"#
+        );
+        let long = format!(r#"{{"x":"{}"}}"#, "y".repeat(300));
+        assert_eq!(detail("Other", &long).chars().count(), MAX_DETAIL + 1);
+    }
+
+    fn head_of(json: &str, max: usize) -> (String, usize) {
+        with(json, |v| head(&pieces(Some(v)), max))
     }
 
     #[test]
     fn head_counts_what_it_leaves_out() {
-        assert_eq!(head("a\nb\nc\nd\n", 2), (Cow::Borrowed("a\nb"), 2));
-        assert_eq!(head("a\nb", 2), (Cow::Borrowed("a\nb"), 0));
-        assert_eq!(head("a\nb\nc", 0), (Cow::Borrowed("a\nb\nc"), 0));
-        assert_eq!(head("", 3), (Cow::Borrowed(""), 0));
+        assert_eq!(head_of(r#""a\nb\nc\nd\n""#, 2), ("a\nb".into(), 2));
+        assert_eq!(head_of(r#""a\nb""#, 2), ("a\nb".into(), 0));
+        assert_eq!(head_of(r#""""#, 3), ("".into(), 0));
+        let long = format!(r#""{}\nz""#, "é".repeat(5000));
+        let (text, omitted) = head_of(&long, 1);
+        assert_eq!(text.chars().count(), MAX_RESULT_LINE + 1);
+        assert!(text.ends_with('…'));
+        assert_eq!(omitted, 1);
     }
 
     #[test]
     fn result_blocks_are_joined() {
-        let m: super::super::event::Message = serde_json::from_str(
-            r#"{"content":[{"type":"text","text":"one"},{"type":"image","source":{}},7]}"#,
-        )
-        .unwrap();
-        assert_eq!(result_text(m.content.as_ref()), "one\n[image]");
+        let json = r#"[{"type":"text","text":"one\n"},{"type":"image","source":{}},7,{"type":"text","text":"two"}]"#;
+        assert_eq!(head_of(json, 10), ("one\n[image]\ntwo".into(), 0));
     }
 }

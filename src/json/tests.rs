@@ -150,6 +150,18 @@ fn nested_walks() {
 }
 
 #[test]
+fn nested_walks_past_escaped_quotes_and_backslashes() {
+    let mut r = Reader::default();
+    let line = r#"{"m":{"a":"\\","b":"x\\\"y\n","c":"\\\\\"","d":1}}"#;
+    let d = r.read(line.as_bytes()).unwrap();
+    let m = d.object().unwrap().object("m").unwrap();
+    assert_eq!(m.str("a").as_deref(), Some("\\"));
+    assert_eq!(m.str("b").as_deref(), Some("x\\\"y\n"));
+    assert_eq!(m.str("c").as_deref(), Some("\\\\\""));
+    assert_eq!(m.f64("d"), Some(1.0));
+}
+
+#[test]
 fn not_an_object() {
     let mut r = Reader::default();
     let d = r.read(b"[1]").unwrap();

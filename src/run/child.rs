@@ -16,6 +16,24 @@
 //! reports EOF and the guardian SIGKILLs the family. The child also gets
 //! PR_SET_PDEATHSIG SIGKILL. Every exit path of cc-run ends with
 //! [`Group::clear`]: TERM, a grace period, KILL, reap.
+//!
+//! The child's environment is cc-run's, less the variables through which a
+//! running Claude Code describes its own session to the processes it starts
+//! ([`NESTED_VARS`]). When cc-run itself runs under Claude Code (a Bash tool
+//! that starts `cc-run`), they would make the new CLI believe it is a child
+//! of that session: `CLAUDECODE=1` and `CLAUDE_CODE_CHILD_SESSION=1` mark a
+//! nested session (2.1.332 then skips prompt history, refuses `--cloud`,
+//! reports itself as spawned by a session), `CLAUDE_CODE_SESSION_ID` and
+//! `CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS` tie it to the outer session's
+//! lineage, `CLAUDE_CODE_ENTRYPOINT` makes it report the outer entry point
+//! (a desktop or IDE entry point changes which tools it offers) instead of
+//! choosing `sdk-cli`, and `CLAUDE_CODE_SSE_PORT` points it at the outer
+//! session's IDE connection. The list is the one the CLI itself deletes
+//! when it starts a fresh session (strings of 2.1.332's binary), plus
+//! `CLAUDE_PID`, `CLAUDE_CODE_ENTRYPOINT`, `CLAUDE_CODE_SSE_PORT` and
+//! `CLAUDE_CODE_STARTER_MAY_HOLD_CONNECTOR_FILE`, which the CLI sets for its
+//! tools. Settings a user makes (`CLAUDE_CODE_MAX_RETRIES`,
+//! `ANTHROPIC_*`...) pass unchanged.
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
@@ -52,6 +70,27 @@ pub fn program(flag: Option<&OsStr>) -> (OsString, &'static str) {
         _ => ("claude".into(), "PATH"),
     }
 }
+
+/// Variables a running Claude Code sets for the processes it starts, which
+/// make a nested CLI take itself for part of that session (module docs).
+pub const NESTED_VARS: [&str; 16] = [
+    "CLAUDECODE",
+    "CLAUDE_CODE_CHILD_SESSION",
+    "CLAUDE_CODE_SESSION_ID",
+    "CLAUDE_CODE_LAUNCHED_BY_SESSION_IDS",
+    "CLAUDE_CODE_CHILD_NOTES_DIR",
+    "CLAUDE_CODE_SESSION_ATTENDED",
+    "CLAUDE_CODE_BRIDGE_CHILD_HELD_TO_AUTO",
+    "CLAUDE_CODE_BRIDGE_SESSION_ID",
+    "CLAUDE_CODE_CHROME_MCP_ORG_DENIED",
+    "CLAUDE_CODE_EVAL_INTERVIEW_SESSION",
+    "CLAUDE_CODE_HOST_WORKTREE",
+    "CLAUDE_CODE_HOST_WORKTREE_FENCE",
+    "CLAUDE_CODE_STARTER_MAY_HOLD_CONNECTOR_FILE",
+    "CLAUDE_PID",
+    "CLAUDE_CODE_ENTRYPOINT",
+    "CLAUDE_CODE_SSE_PORT",
+];
 
 /// The variable that marks every process of one run's family.
 pub const MARK_VAR: &str = "CCPIPE_RUN_ID";
@@ -143,6 +182,22 @@ impl Group {
         if self.reaped {
             return;
         }
+        self.end_members(grace).await;
+        let _ = nix::sys::signal::kill(self.pgid, Signal::SIGKILL);
+        let _ = waitpid(self.pgid, None);
+        if let Some(c) = &self.cgroup {
+            Cgroup::remove(&c.dir);
+        }
+        self.reaped = true;
+    }
+
+    /// Ends the family but keeps the guardian, the group and the cgroup for
+    /// the next attempt (`--retry`): TERM, up to `grace`, KILL until none
+    /// is left.
+    pub async fn end_members(&mut self, grace: Duration) {
+        if self.reaped {
+            return;
+        }
         if !self.members().is_empty() {
             self.signal(Signal::SIGTERM);
             let until = tokio::time::Instant::now() + grace;
@@ -158,12 +213,14 @@ impl Group {
             self.signal(Signal::SIGKILL);
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        let _ = nix::sys::signal::kill(self.pgid, Signal::SIGKILL);
-        let _ = waitpid(self.pgid, None);
-        if let Some(c) = &self.cgroup {
-            Cgroup::remove(&c.dir);
-        }
-        self.reaped = true;
+    }
+
+    /// The resident memory of the whole family now, in bytes (`--max-memory`).
+    pub fn rss(&self) -> u64 {
+        self.members()
+            .into_iter()
+            .filter_map(|pid| family::rss(pid.as_raw()))
+            .sum()
     }
 
     /// The live processes of the family, other than cc-run and the
@@ -286,6 +343,9 @@ fn close_all_but(keep: i32) {
 /// SIGKILLed if cc-run's main thread dies.
 pub fn command(program: &OsStr, args: &[OsString], group: &Group) -> Command {
     let mut cmd = Command::new(program);
+    for var in NESTED_VARS {
+        cmd.env_remove(var);
+    }
     cmd.env(MARK_VAR, group.mark())
         .args(FIXED_ARGS)
         .args(args)

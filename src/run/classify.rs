@@ -54,6 +54,25 @@ fn by_text(text: &str) -> Option<i32> {
     }
 }
 
+/// HTTP statuses worth another attempt: rate limit, overload, server errors.
+fn transient_status(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
+}
+
+/// Words of a transient failure in a result's text (the API's error types,
+/// the CLI's wording of a lost connection).
+const TRANSIENT_TEXT: [&str; 9] = [
+    "overloaded",
+    "rate_limit_error",
+    "rate limit",
+    "api_error",
+    "internal server error",
+    "connection error",
+    "unable to connect to api",
+    "request timed out",
+    "socket hang up",
+];
+
 /// A non-zero exit status and the one line that explains it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
@@ -136,6 +155,8 @@ pub struct Outcome {
     assistant_error: Option<String>,
     /// Tools denied in the session, each once.
     denials: Vec<String>,
+    /// A tool was called in the session (`--retry` never starts again then).
+    tool_ran: bool,
 }
 
 impl Outcome {
@@ -156,8 +177,42 @@ impl Outcome {
                 self.last_result = Some(r.clone());
             }
             Notable::Denied { tool } => self.denied(tool),
+            Notable::ToolRan => self.tool_ran = true,
             Notable::State(_) | Notable::Request { .. } | Notable::Cancelled { .. } => {}
         }
+    }
+
+    /// A tool was called in the session.
+    pub fn tool_ran(&self) -> bool {
+        self.tool_ran
+    }
+
+    /// True when the session ended with an error that a new attempt may not
+    /// meet (`--retry`): rate limit, overload, a 5xx, a lost connection,
+    /// named by the last result's `api_error_status`, else by the turn's
+    /// `api_retry` and assistant errors, else by the result's text.
+    pub fn transient(&self) -> bool {
+        let Some(result) = self.last_result.as_ref().filter(|_| !self.turn_open) else {
+            return false;
+        };
+        if !result.is_error {
+            return false;
+        }
+        if let Some(status) = result.api_error_status {
+            return transient_status(status);
+        }
+        let by_event = [
+            self.assistant_error.as_deref(),
+            self.retry.as_ref().and_then(|(e, _)| e.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|e| matches!(e, "rate_limit" | "overloaded" | "server_error"));
+        let retry_status = self.retry.as_ref().and_then(|(_, s)| *s);
+        let text = result.text.to_ascii_lowercase();
+        by_event
+            || retry_status.is_some_and(transient_status)
+            || TRANSIENT_TEXT.iter().any(|w| text.contains(w))
     }
 
     fn denied(&mut self, tool: &str) {
@@ -388,6 +443,39 @@ mod tests {
         };
         let msg = run(&[unknown, result(402)]);
         assert!(msg.starts_with("billing problem (HTTP 402):"), "{msg}");
+    }
+
+    #[test]
+    fn transient_failures_are_told_apart() {
+        let session = |status: Option<u16>, text: &str, tool: bool| {
+            let mut o = Outcome::default();
+            o.observe(&Notable::TurnStart);
+            if tool {
+                o.observe(&Notable::ToolRan);
+            }
+            o.observe(&Notable::Result(ResultInfo {
+                is_error: true,
+                subtype: "success".into(),
+                api_error_status: status,
+                text: text.into(),
+                denials: vec![],
+            }));
+            (o.transient(), o.tool_ran())
+        };
+        assert_eq!(session(Some(529), "", false), (true, false));
+        assert_eq!(session(Some(500), "", true), (true, true));
+        assert!(session(Some(503), "", false).0);
+        assert!(session(Some(429), "", false).0);
+        assert!(
+            !session(Some(400), "overloaded", false).0,
+            "the status decides"
+        );
+        assert!(!session(Some(401), "", false).0);
+        assert!(session(None, "API Error: Connection error.", false).0);
+        assert!(!session(None, "Invalid API key", false).0);
+        assert!(!outcome_of("text-turn.jsonl").transient());
+        let retried = outcome_of("retry-529.jsonl");
+        assert!(!retried.transient(), "it succeeded after the CLI's retry");
     }
 
     #[test]

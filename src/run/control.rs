@@ -54,6 +54,12 @@ struct Inner {
     /// Whether the child sends session states; unknown until its first event.
     announces: Option<bool>,
     input_ended: bool,
+    /// The CLI waits for its host (`requires_action`).
+    waiting: bool,
+    /// Results seen (turns over, for a child without session states).
+    results: u64,
+    /// The last line on claude's stdout or message to it (`--stall-timeout`).
+    activity: Option<Instant>,
 }
 
 /// The state shared by the input pump, the output pump and the controller.
@@ -69,7 +75,39 @@ impl Channel {
 
     /// A user message went to claude.
     pub fn user_sent(&self) {
-        self.lock().sent += 1;
+        let mut g = self.lock();
+        g.sent += 1;
+        g.activity = Some(Instant::now());
+    }
+
+    /// Claude wrote a line on stdout.
+    pub fn touch(&self) {
+        self.lock().activity = Some(Instant::now());
+    }
+
+    /// When claude last showed a sign of life (or was sent a message).
+    pub fn last_activity(&self) -> Option<Instant> {
+        self.lock().activity
+    }
+
+    /// A `result` arrived.
+    pub fn result_seen(&self) {
+        self.lock().results += 1;
+    }
+
+    /// True while a turn runs and claude owes the next event: a message was
+    /// sent and the CLI has not said it is idle since (by its session
+    /// states, else by as many results as messages), and it does not wait
+    /// for an answer of its host. `--stall-timeout` counts only then.
+    pub fn working(&self) -> bool {
+        let g = self.lock();
+        if g.sent == 0 || g.waiting || !g.pending.is_empty() {
+            return false;
+        }
+        match g.announces {
+            Some(true) => g.idle_at != Some(g.sent),
+            _ => g.results < g.sent,
+        }
     }
 
     /// The child's first event tells whether it sends session states.
@@ -82,6 +120,7 @@ impl Channel {
         let mut g = self.lock();
         g.announces = Some(true);
         g.idle_at = (state == State::Idle).then_some(g.sent);
+        g.waiting = state == State::RequiresAction;
     }
 
     /// A `can_use_tool` request (its `request` object) arrived: numbered
@@ -311,6 +350,27 @@ mod tests {
         quiet.first_event(false);
         quiet.end_input();
         assert!(quiet.may_close(), "a child without states: as before");
+    }
+
+    #[test]
+    fn a_turn_is_worked_on_until_idle_or_a_result() {
+        let c = Channel::default();
+        assert!(!c.working(), "nothing sent yet");
+        c.user_sent();
+        assert!(c.working());
+        c.first_event(true);
+        c.state(State::RequiresAction);
+        assert!(!c.working(), "the CLI waits for its host");
+        c.state(State::Running);
+        assert!(c.working());
+        c.state(State::Idle);
+        assert!(!c.working());
+        let quiet = Channel::default();
+        quiet.first_event(false);
+        quiet.user_sent();
+        assert!(quiet.working());
+        quiet.result_seen();
+        assert!(!quiet.working());
     }
 
     #[test]

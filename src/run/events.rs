@@ -45,6 +45,11 @@ pub enum Notable {
     Denied {
         tool: String,
     },
+    /// A tool was called: a `tool_use` block (in an assistant event, or
+    /// starting in a partial message), a `tool_result` in a user event, or
+    /// `system/task_started`. After one, `--retry` never starts again: the
+    /// tool's effects may be half done.
+    ToolRan,
 }
 
 /// The states of `system/session_state_changed`.
@@ -89,7 +94,24 @@ pub fn inspect(event: &Object<'_>) -> Option<Notable> {
         return Some(Notable::Result(result(event)));
     }
     if ty.is_str("assistant") {
-        return string("error").map(|error| Notable::AssistantError { error });
+        if let Some(error) = string("error") {
+            return Some(Notable::AssistantError { error });
+        }
+        let content = event.object("message")?.array("content")?;
+        return has_block(content, &["tool_use", "server_tool_use", "mcp_tool_use"])
+            .then_some(Notable::ToolRan);
+    }
+    if ty.is_str("user") {
+        let content = event.object("message")?.array("content")?;
+        return has_block(content, &["tool_result"]).then_some(Notable::ToolRan);
+    }
+    if ty.is_str("stream_event") {
+        let ev = event.object("event")?;
+        let block = ev.object("content_block")?;
+        let tool = block.get("type")?;
+        let starts = ev.get("type")?.is_str("content_block_start")
+            && (tool.is_str("tool_use") || tool.is_str("server_tool_use"));
+        return starts.then_some(Notable::ToolRan);
     }
     if ty.is_str("control_request") {
         let request = event.object("request")?;
@@ -124,6 +146,8 @@ pub fn inspect(event: &Object<'_>) -> Option<Notable> {
         } else {
             State::Running
         }))
+    } else if sub.is_str("task_started") {
+        Some(Notable::ToolRan)
     } else if sub.is_str("permission_denied") {
         Some(Notable::Denied {
             tool: string("tool_name").unwrap_or_default(),
@@ -131,6 +155,15 @@ pub fn inspect(event: &Object<'_>) -> Option<Notable> {
     } else {
         None
     }
+}
+
+/// True when a content array holds a block whose `type` is one of `kinds`.
+fn has_block(content: crate::json::Elements<'_>, kinds: &[&str]) -> bool {
+    content.into_iter().any(|block| {
+        block
+            .get("type")
+            .is_some_and(|t| kinds.iter().any(|k| t.is_str(k)))
+    })
 }
 
 /// False for the control frames and keep-alives, which are not the
@@ -200,6 +233,37 @@ mod tests {
             Some(Notable::TurnStart)
         );
         assert_eq!(inspect_line(br#"{"type":"assistant","message":{}}"#), None);
+    }
+
+    #[test]
+    fn tool_calls_are_found_in_every_form() {
+        let ran = [
+            &br#"{"type":"assistant","message":{"content":[{"type":"text","text":"x"},{"type":"tool_use","id":"t","name":"Bash","input":{}}]}}"#[..],
+            br#"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"ok"}]}}"#,
+            br#"{"type":"stream_event","event":{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"Bash","input":{}}}}"#,
+            br#"{"type":"system","subtype":"task_started","task_id":"b1"}"#,
+        ];
+        for line in ran {
+            assert_eq!(
+                inspect_line(line),
+                Some(Notable::ToolRan),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        let not = [
+            &br#"{"type":"assistant","message":{"content":[{"type":"text","text":"tool_use"}]}}"#[..],
+            br#"{"type":"user","message":{"role":"user","content":"tool_result"}}"#,
+            br#"{"type":"stream_event","event":{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}}"#,
+        ];
+        for line in not {
+            assert_eq!(
+                inspect_line(line),
+                None,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
     }
 
     #[test]

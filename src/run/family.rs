@@ -73,6 +73,15 @@ pub fn stat(pid: i32) -> Option<Proc> {
     })
 }
 
+/// The resident set size of process `pid` in bytes (/proc/PID/statm).
+pub fn rss(pid: i32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    let pages: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let page = unsafe { nix::libc::sysconf(nix::libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).unwrap_or(4096))
+}
+
 /// The live descendants of `root` in `table` (not `root` itself), skipping
 /// `except` and whatever descends from it.
 pub fn descendants(table: &[Proc], root: i32, except: i32) -> Vec<Proc> {
@@ -270,6 +279,12 @@ mod tests {
         let mut found: Vec<i32> = descendants(&table, 10, 13).iter().map(|p| p.pid).collect();
         found.sort();
         assert_eq!(found, [11, 12]);
+    }
+
+    #[test]
+    fn rss_reads_this_process() {
+        let rss = rss(std::process::id() as i32).unwrap();
+        assert!(rss > 100 * 1024, "{rss}");
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //! stdin has nothing more ready. The end of stdin does not close the
 //! child's input: the controller does, once the session needs nothing more
 //! (`Channel::may_close`).
+//!
+//! With `--retry`, what was sent is also kept on a [`Tape`] (the prompt,
+//! every line but permission answers, at most [`TAPE_MAX`] bytes), so a
+//! new attempt can be sent the same input once stdin has ended.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -138,23 +142,129 @@ impl ChildInput {
     }
 }
 
-/// Sends `prompt` (a ready message line), then, if `read_stdin`, every
-/// stdin line, to the child.
+/// The most input kept for `--retry`.
+pub const TAPE_MAX: usize = 1 << 20;
+
+/// The input sent to claude, kept so a new attempt can be sent the same.
+#[derive(Debug, Default)]
+pub struct Tape {
+    inner: Mutex<TapeInner>,
+}
+
+#[derive(Debug, Default)]
+struct TapeInner {
+    lines: Vec<Vec<u8>>,
+    bytes: usize,
+    overflow: bool,
+    ended: bool,
+}
+
+impl Tape {
+    fn lock(&self) -> std::sync::MutexGuard<'_, TapeInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn record(&self, line: &[u8]) {
+        let mut g = self.lock();
+        if g.overflow || g.bytes + line.len() > TAPE_MAX {
+            g.overflow = true;
+            g.lines = Vec::new();
+            return;
+        }
+        g.bytes += line.len();
+        g.lines.push(line.to_owned());
+    }
+
+    fn end(&self) {
+        self.lock().ended = true;
+    }
+
+    /// The whole input, or why it cannot be sent again.
+    pub fn replay(&self) -> Result<Vec<Vec<u8>>, String> {
+        let g = self.lock();
+        if g.overflow {
+            Err(format!(
+                "the input was longer than {} KiB, more than cc-run keeps",
+                TAPE_MAX / 1024
+            ))
+        } else if !g.ended {
+            Err("cc-run's input had not ended, so it cannot be sent again".into())
+        } else {
+            Ok(g.lines.clone())
+        }
+    }
+}
+
+/// What an attempt sends claude.
+pub enum Source {
+    /// `prompt` (a ready message line), then, if `read_stdin`, every stdin
+    /// line; kept on the tape, if any.
+    Fresh {
+        prompt: Option<Vec<u8>>,
+        read_stdin: bool,
+        tape: Option<Arc<Tape>>,
+    },
+    /// The lines of an earlier attempt, sent again (`--retry`).
+    Replay(Vec<Vec<u8>>),
+}
+
+/// Sends the input of `source` to the child.
 pub fn spawn_input(
-    prompt: Option<Vec<u8>>,
-    read_stdin: bool,
+    source: Source,
     max_line: usize,
     input: ChildInput,
     channel: Arc<Channel>,
     tx: UnboundedSender<Report>,
 ) {
     thread::spawn(move || {
-        let end = pump_input(prompt, read_stdin, max_line, &input, &channel);
+        let end = match source {
+            Source::Fresh {
+                prompt,
+                read_stdin,
+                tape,
+            } => {
+                let end = pump_input(
+                    prompt,
+                    read_stdin,
+                    max_line,
+                    &input,
+                    &channel,
+                    tape.as_deref(),
+                );
+                if let (InputEnd::Eof, Some(tape)) = (&end, tape) {
+                    tape.end();
+                }
+                end
+            }
+            Source::Replay(lines) => replay(lines, &input, &channel),
+        };
         // What was read before the end goes to the child now; the input
         // itself stays open for the controller to close.
         let _ = input.flush();
         let _ = tx.send(Report::InputDone(end));
     });
+}
+
+/// Sends the lines of an earlier attempt, counting the user messages.
+fn replay(lines: Vec<Vec<u8>>, input: &ChildInput, channel: &Channel) -> InputEnd {
+    let mut json = Reader::default();
+    for line in lines {
+        let user = json
+            .read(&line)
+            .ok()
+            .and_then(|doc| doc.object().ok()?.get("type"))
+            .is_some_and(|t| t.is_str("user"));
+        match input
+            .write_line(&line)
+            .and_then(|open| input.flush().map(|_| open))
+        {
+            Ok(true) if user => channel.user_sent(),
+            Ok(true) => {}
+            Ok(false) => return InputEnd::Closed,
+            Err(_) => return InputEnd::ChildGone,
+        }
+    }
+    InputEnd::Eof
 }
 
 fn pump_input(
@@ -163,7 +273,13 @@ fn pump_input(
     max: usize,
     input: &ChildInput,
     channel: &Channel,
+    tape: Option<&Tape>,
 ) -> InputEnd {
+    let record = |line: &[u8]| {
+        if let Some(tape) = tape {
+            tape.record(line);
+        }
+    };
     let sent = |r: io::Result<bool>| match r {
         Ok(true) => None,
         Ok(false) => Some(InputEnd::Closed),
@@ -176,6 +292,7 @@ fn pump_input(
         if let Some(end) = sent(flushed) {
             return end;
         }
+        record(&line);
         channel.user_sent();
     }
     if !read_stdin {
@@ -220,11 +337,18 @@ fn pump_input(
             Some("user") => {
                 let r = input.write_from_stdin(line);
                 if matches!(r, Ok(true)) {
+                    record(line);
                     channel.user_sent();
                 }
                 r
             }
-            _ => input.write_from_stdin(line),
+            _ => {
+                let r = input.write_from_stdin(line);
+                if matches!(r, Ok(true)) {
+                    record(line);
+                }
+                r
+            }
         };
         if let Some(end) = sent(written) {
             return end;

@@ -13,6 +13,12 @@
 //! sanitised. Events on stdout are the child's data: a key that a tool
 //! printed passes through them unchanged (cc-fmt masks it for people).
 //!
+//! Guards for runs that never end (`--stall-timeout`, `--exit-grace`,
+//! `--max-memory`: session.rs), new attempts after transient failures
+//! (`--retry`: retry.rs), a git worktree per run (`--worktree`:
+//! worktree.rs), and an environment without the variables of an outer
+//! Claude Code session (child.rs).
+//!
 //! The runtime is tokio's current-thread runtime on the main thread: the
 //! child's PR_SET_PDEATHSIG fires when the *thread* that spawned it ends, so
 //! it must be spawned from the thread that lives as long as cc-run.
@@ -26,8 +32,10 @@ mod input;
 mod policy;
 mod pump;
 mod redact;
+mod retry;
 mod session;
 mod signals;
+mod worktree;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -48,16 +56,20 @@ Examples:
   cc-run --prompt 'Run the tests and summarise failures' --timeout 10m < /dev/null
   cc-steer steer.fifo < tasks.jsonl | cc-run -- --allowedTools Bash Read | cc-fmt
   cc-run --claude ~/bin/claude -- --model sonnet --max-turns 3 < messages.jsonl
+  cc-run --prompt 'Fix the lint warnings' --worktree -- --allowedTools Edit < /dev/null
+  parallel -j4 'cc-prompt {} | cc-run --worktree -- --allowedTools Edit' :::: tasks.txt | cc-fmt
+  cc-run --prompt 'Review src/' --retry 2 --stall-timeout 5m --max-memory 4G < /dev/null
 
 Exit status:
     0  the last result was a success
     1  the session ended with an error result or with no result; a bad input line
-    2  usage error, or stdin could not be read
+    2  usage error (also --worktree outside a git repository), or stdin could not be read
     3  authentication failed (check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN)
     4  billing or credit problem
-    5  rate limited or overloaded past the CLI's retries
+    5  rate limited or overloaded past the CLI's retries (and past --retry)
     6  --fail-on-denial: a tool call was denied permission
-  124  --timeout expired
+    7  --max-memory: claude and its tools grew past the limit
+  124  --timeout expired, or --stall-timeout: no event for that long in a turn
   127  the claude CLI was not found or cannot run
   130  SIGINT (129 SIGHUP, 143 SIGTERM)";
 
@@ -83,6 +95,15 @@ Exit status:
         killed with SIGKILL: they are found by process group, by CCPIPE_RUN_ID in their \
         environment, by parentage (cc-run is a child subreaper) and, where cgroup v2 is \
         writable, by a cgroup of the run's own (CCPIPE_NO_CGROUP=1 turns it off).\n\n\
+        Guards for runs that never end: --timeout bounds the run, --stall-timeout a \
+        silence of claude while a turn runs, --exit-grace the wait for claude to exit \
+        after its last result, --max-memory the memory of claude and its tools; --retry \
+        starts a session that failed with a transient API error, before any tool ran, \
+        again. With --worktree the session works in a git worktree of its own.\n\n\
+        claude's environment is cc-run's less the variables a running Claude Code sets \
+        for its tools (CLAUDECODE, CLAUDE_CODE_SESSION_ID, CLAUDE_CODE_ENTRYPOINT, \
+        CLAUDE_CODE_SSE_PORT...), so cc-run started by a Claude Code tool runs a session \
+        of its own.\n\n\
         What cc-run prints itself (its messages, --verbose, claude's forwarded stderr) is \
         terminal-safe and shows no credential; the events on stdout pass unchanged.",
     after_help = EXAMPLES
@@ -163,6 +184,48 @@ pub struct Cli {
     #[arg(long)]
     pub fail_on_denial: bool,
 
+    /// Run in a new git worktree, on a new branch `ccpipe/<id>`, at DIR
+    /// [default: `<repo>-ccpipe-<id>` beside the repository]. When the run
+    /// ends, a worktree without changes is removed with its branch; one
+    /// with changes is kept and named on stderr.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true)]
+    pub worktree: Option<Option<PathBuf>>,
+
+    /// Keep the --worktree even when the run changed nothing in it.
+    #[arg(long, requires = "worktree")]
+    pub keep_worktree: bool,
+
+    /// End the session when claude writes no event for DURATION while a
+    /// turn runs (not while it waits for input or for a permission
+    /// answer): interrupt, then TERM, then KILL, --grace apart; exit 124.
+    /// A tool's output counts only through events: Claude Code 2.1.332
+    /// sends a heartbeat every 30s while a tool runs.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub stall_timeout: Option<Duration>,
+
+    /// When the input has ended and the last result has come, how long
+    /// claude may take to exit before cc-run ends it (TERM, then KILL);
+    /// the exit status is then the result's.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub exit_grace: Duration,
+
+    /// Start a session that failed with a transient error (rate limit,
+    /// overload, HTTP 5xx, lost connection) before any tool ran again, up to
+    /// N times, with the same input (a --prompt, or stdin that had ended, up
+    /// to 1 MiB). Downstream sees every attempt's events.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry: u32,
+
+    /// The wait before the first new attempt; doubled for each later one,
+    /// at most 60s.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub retry_delay: Duration,
+
+    /// End the session when claude and its tools together use more than
+    /// SIZE of memory (RSS, measured every second), e.g. 2G; exit 7.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<usize>,
+
     /// Arguments for claude, after `--`; passed verbatim, never to a shell.
     #[arg(last = true, value_name = "CLAUDE_ARGS")]
     pub claude_args: Vec<OsString>,
@@ -187,6 +250,13 @@ pub fn run(cli: Cli) -> Result<i32> {
     if !cli.no_partial && !claude_args.iter().any(|a| a == partial) {
         claude_args.insert(0, partial.into());
     }
+    let worktree = match &cli.worktree {
+        Some(dir) => Some(worktree::Worktree::create(
+            dir.as_deref(),
+            cli.keep_worktree,
+        )?),
+        None => None,
+    };
     let redactor = Redactor::from_env();
     let (program, origin) = child::program(cli.claude.as_deref().map(|p| p.as_os_str()));
     let read_stdin = prompt.is_none() || !std::io::stdin().is_terminal();
@@ -204,6 +274,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         policy,
         ask_timeout: cli.ask_timeout,
         fail_on_denial: cli.fail_on_denial,
+        stall_timeout: cli.stall_timeout,
+        exit_grace: cli.exit_grace,
+        retry: cli.retry,
+        retry_delay: cli.retry_delay,
+        max_memory: cli.max_memory.map(|n| n as u64),
+        cwd: worktree.as_ref().map(|w| w.cwd.clone()),
     };
     if plan.verbose {
         describe(&plan, &redactor);
@@ -211,6 +287,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             "cc-run",
             format!("tracking the family by {}", group.tracking()),
         );
+        if let Some(w) = &worktree {
+            crate::app::warn(
+                "cc-run",
+                format!(
+                    "working in the worktree {} (branch {})",
+                    crate::sanitize::one_line(&w.dir.display().to_string()),
+                    w.branch
+                ),
+            );
+        }
     }
     if plan.read_stdin && std::io::stdin().is_terminal() {
         crate::app::warn(
@@ -220,14 +306,25 @@ pub fn run(cli: Cli) -> Result<i32> {
              and `< /dev/null` to send nothing",
         );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::usage(format!("cannot start the runtime: {e}")))?;
+    {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(w) = worktree {
+                w.finish();
+            }
+            return Err(Error::usage(format!("cannot start the runtime: {e}")));
+        }
+    };
     let shared = Arc::new(pump::Shared::new(redactor));
-    let code = runtime.block_on(session::drive(plan, group, shared));
+    let code = runtime.block_on(retry::drive(plan, group, shared));
     // The pump threads may still block on reads; they end with the process.
     runtime.shutdown_background();
+    if let Some(w) = worktree {
+        w.finish();
+    }
     code
 }
 

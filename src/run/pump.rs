@@ -118,6 +118,7 @@ fn pump_output(
         match next {
             Ok(None) => return out.flush(),
             Ok(Some((n, line))) => {
+                channel.touch();
                 // Only a valid event line reaches stdout.
                 let event = match json.read(line).and_then(|doc| doc.object()) {
                     Ok(obj) => {

@@ -1,10 +1,23 @@
-//! The controller of one run: starts the child and the pumps, reacts to
-//! signals, the timeout, fail-fast events and a closed downstream, and
-//! decides the exit status once everything has ended.
+//! The controller of one attempt of a run (retry.rs repeats it): starts the
+//! child and the pumps, reacts to signals, the timeout, fail-fast events, a
+//! closed downstream and the guards, and decides the exit status once
+//! everything has ended.
+//!
+//! The guards: `--stall-timeout` counts from the last line claude wrote
+//! (any event: partial messages, `session_state_changed`, `tool_progress`
+//! heartbeats) or the last message it was sent, and only while a turn runs
+//! ([`Channel::working`]: not while the session is idle or waits for a
+//! permission answer); it ends the run as `--timeout` does, exit 124.
+//! `--exit-grace` starts when claude's input was closed because the
+//! session was done and the last result has come; a claude still alive
+//! then is ended and the result decides the status. `--max-memory` sums the
+//! RSS of the whole family each second and terminates it past the limit,
+//! exit 7.
 //!
 //! Promises: the first cause that ends a run decides its status (a second
 //! SIGINT after the first still exits 130); every path waits for the child,
-//! drains its stdout (so no event is lost), then clears its process group.
+//! drains its stdout (so no event is lost), then ends its family (the
+//! guardian, the group and the cgroup stay for a next attempt).
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -20,7 +33,7 @@ use super::child::{self, Group};
 use super::classify::{self, ChildEnd, Failure, Outcome};
 use super::control::{self, Channel};
 use super::events::Notable;
-use super::input::{self, ChildInput, InputEnd};
+use super::input::{self, ChildInput, InputEnd, Source};
 use super::policy::{Decision, Policy};
 use super::pump::{self, Report, Shared};
 use super::signals::{Sig, Signals};
@@ -32,6 +45,9 @@ const PIPE_SIZE: i32 = 1 << 20;
 
 /// The answer to a prompt when cc-run's input has ended.
 const NOBODY: &str = "no one can answer: cc-run's input has ended";
+
+/// How often the family's memory is measured (`--max-memory`).
+const MEMORY_EVERY: Duration = Duration::from_secs(1);
 
 /// How long the child's stdout may stay open after the child exited.
 const DRAIN: Duration = Duration::from_millis(500);
@@ -54,6 +70,19 @@ pub struct Plan {
     pub ask_timeout: Option<Duration>,
     /// `--fail-on-denial`.
     pub fail_on_denial: bool,
+    /// `--stall-timeout`: the longest silence of a running turn.
+    pub stall_timeout: Option<Duration>,
+    /// `--exit-grace`: how long claude may live on after its last result
+    /// once its input has closed.
+    pub exit_grace: Duration,
+    /// `--retry`: attempts after the first.
+    pub retry: u32,
+    /// `--retry-delay`: the first backoff, doubled for each later attempt.
+    pub retry_delay: Duration,
+    /// `--max-memory`, in bytes.
+    pub max_memory: Option<u64>,
+    /// claude's working directory (`--worktree`); cc-run's when `None`.
+    pub cwd: Option<std::path::PathBuf>,
 }
 
 /// Why the run ended early; the first one wins.
@@ -66,6 +95,21 @@ enum Cause {
     WriteError(String),
     /// Bad input, already reported; its exit status.
     Input(i32),
+    /// `--stall-timeout`: no event for this long while a turn ran.
+    Stall(Duration),
+    /// `--max-memory`: the family's RSS (bytes) past the limit.
+    Memory {
+        limit: u64,
+        seen: u64,
+    },
+}
+
+/// How one attempt ended.
+pub enum Ended {
+    /// The run's status, or its failure.
+    Done(Result<i32>),
+    /// A transient failure before any tool ran: a new attempt may succeed.
+    Transient(Failure),
 }
 
 /// The next step of ending the child.
@@ -76,9 +120,9 @@ enum Step {
     GiveUp,
 }
 
-struct Run {
-    plan: Plan,
-    group: Group,
+struct Run<'a> {
+    plan: &'a Plan,
+    group: &'a mut Group,
     input: ChildInput,
     channel: Arc<Channel>,
     shared: Arc<Shared>,
@@ -87,21 +131,33 @@ struct Run {
     interrupted: bool,
     /// The child's pid while it has not been reaped.
     child_pid: Option<Pid>,
+    /// When cc-run closed claude's input because the session was done.
+    closed_at: Option<Instant>,
+    /// When the last result arrived (none since a turn began).
+    result_at: Option<Instant>,
+    /// cc-run ended claude after `--exit-grace`: its status is the result's.
+    after_result: bool,
 }
 
-pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32> {
-    let mut signals =
-        Signals::install().map_err(|e| Error::usage(format!("cannot handle signals: {e}")))?;
-    let mut group = group;
-    let mut cmd = child::command(&plan.program, &plan.args, &group);
+/// One attempt: starts claude with the input of `source`, runs it to its
+/// end, and ends what is left of its family (the guardian stays).
+pub async fn attempt(
+    plan: &Plan,
+    group: &mut Group,
+    shared: &Arc<Shared>,
+    signals: &mut Signals,
+    source: Source,
+    deadline: Option<Instant>,
+) -> Result<Ended> {
+    let mut cmd = child::command(&plan.program, &plan.args, group);
     // The CLI's turn-over signal, which the control channel relies on.
     cmd.env("CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS", "1");
+    if let Some(dir) = &plan.cwd {
+        cmd.current_dir(dir);
+    }
     let mut child = match tokio::process::Command::from(cmd).spawn() {
         Ok(c) => c,
-        Err(e) => {
-            group.clear(plan.grace).await;
-            return Err(cannot_run(&plan, &e));
-        }
+        Err(e) => return Err(cannot_run(plan, &e)),
     };
     if plan.verbose {
         let pid = child.id().unwrap_or(0);
@@ -133,35 +189,35 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
     );
     pump::spawn_stderr(file(stderr.into_owned_fd())?, shared.clone(), tx.clone());
     pump::spawn_downstream_watch(tx.clone());
-    input::spawn_input(
-        plan.prompt.clone(),
-        plan.read_stdin,
-        plan.max_line,
-        input.clone(),
-        channel.clone(),
-        tx,
-    );
+    input::spawn_input(source, plan.max_line, input.clone(), channel.clone(), tx);
 
-    let deadline = plan.timeout.map(|d| Instant::now() + d);
     let mut run = Run {
         plan,
         group,
         input,
         channel,
-        shared,
+        shared: shared.clone(),
         cause: None,
         escalation: None,
         interrupted: false,
         child_pid: child.id().map(|id| Pid::from_raw(id as i32)),
+        closed_at: None,
+        result_at: None,
+        after_result: false,
     };
     let mut outcome = Outcome::default();
     let mut status = None;
     let mut stdout_done = false;
     let mut stderr_done = false;
     let mut timed_out = false;
+    let mut memory = tokio::time::interval(MEMORY_EVERY);
+    memory.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while status.is_none() || !stdout_done {
         let escalation = run.escalation;
         let ask_deadline = run.channel.next_deadline().map(Instant::from_std);
+        let stall_at = run.stall_check();
+        let exit_at = run.exit_deadline(status.is_some());
+        let watch_memory = plan.max_memory.is_some() && status.is_none() && run.cause.is_none();
         tokio::select! {
             res = child.wait(), if status.is_none() => {
                 status = Some(child_end(res));
@@ -176,6 +232,14 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
             Some(report) = rx.recv() => match report {
                 Report::Event(event) => {
                     outcome.observe(&event);
+                    match &event {
+                        Notable::Result(_) => {
+                            run.channel.result_seen();
+                            run.result_at = Some(Instant::now());
+                        }
+                        Notable::TurnStart => run.result_at = None,
+                        _ => {}
+                    }
                     if let Some(failure) = classify::fail_fast(&event).filter(|_| run.plan.fail_fast) {
                         run.set_cause(Cause::FailFast(failure));
                         run.terminate();
@@ -210,6 +274,21 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
                 run.set_cause(Cause::Timeout(d));
                 run.interrupt_then_term();
             }
+            _ = sleep_until(stall_at.unwrap_or_else(Instant::now)), if stall_at.is_some() => {
+                run.stalled();
+            }
+            _ = sleep_until(exit_at.unwrap_or_else(Instant::now)), if exit_at.is_some() => {
+                crate::app::warn(
+                    "cc-run",
+                    format!(
+                        "claude did not exit within {} of its last result; ended it (--exit-grace)",
+                        humantime::format_duration(plan.exit_grace)
+                    ),
+                );
+                run.after_result = true;
+                run.terminate();
+            }
+            _ = memory.tick(), if watch_memory => run.check_memory(),
             _ = sleep_until(escalation.map_or_else(Instant::now, |e| e.0)), if escalation.is_some() => {
                 match escalation.map(|e| e.1) {
                     Some(Step::Term) => run.terminate(),
@@ -234,15 +313,61 @@ pub async fn drive(plan: Plan, group: Group, shared: Arc<Shared>) -> Result<i32>
             _ = sleep_until(until) => break,
         }
     }
-    run.group.clear(run.plan.grace).await;
+    run.group.end_members(run.plan.grace).await;
     let status = status.unwrap_or(ChildEnd::Unknown);
     if run.plan.verbose {
         crate::app::warn("cc-run", status);
     }
-    run.finish(&outcome, status)
+    Ok(run.finish(&outcome, status))
 }
 
-impl Run {
+impl Run<'_> {
+    /// When to look for a stall next (`--stall-timeout`): the last sign of
+    /// life plus the timeout while a turn runs; otherwise soon, since a
+    /// turn may begin without waking the controller.
+    fn stall_check(&self) -> Option<Instant> {
+        let d = self.plan.stall_timeout?;
+        if self.cause.is_some() || self.child_pid.is_none() {
+            return None;
+        }
+        match self.channel.last_activity() {
+            Some(last) if self.channel.working() => Some(Instant::from_std(last) + d),
+            _ => Some(Instant::now() + d.min(Duration::from_secs(1))),
+        }
+    }
+
+    fn stalled(&mut self) {
+        let (Some(d), Some(last)) = (self.plan.stall_timeout, self.channel.last_activity()) else {
+            return;
+        };
+        if self.channel.working() && Instant::from_std(last) + d <= Instant::now() {
+            self.set_cause(Cause::Stall(d));
+            self.interrupt_then_term();
+        }
+    }
+
+    /// When claude, done and with its input closed, has outlived its last
+    /// result by `--exit-grace`.
+    fn exit_deadline(&self, exited: bool) -> Option<Instant> {
+        if exited || self.cause.is_some() || self.escalation.is_some() || self.after_result {
+            return None;
+        }
+        let (closed, result) = (self.closed_at?, self.result_at?);
+        Some(closed.max(result) + self.plan.exit_grace)
+    }
+
+    /// `--max-memory`: ends the family once its RSS is past the limit.
+    fn check_memory(&mut self) {
+        let Some(limit) = self.plan.max_memory else {
+            return;
+        };
+        let seen = self.group.rss();
+        if seen > limit {
+            self.set_cause(Cause::Memory { limit, seen });
+            self.terminate();
+        }
+    }
+
     fn set_cause(&mut self, cause: Cause) {
         if self.cause.is_none() {
             self.cause = Some(cause);
@@ -402,9 +527,10 @@ impl Run {
 
     /// Closes claude's stdin once the session needs nothing more from it.
     fn maybe_close(&mut self) {
-        if self.input.is_open() && self.channel.may_close() {
+        if self.input.is_open() && self.channel.may_close() && self.closed_at.is_none() {
             self.note("closing claude's input: the session is idle and nothing waits");
             self.input.close_later();
+            self.closed_at = Some(Instant::now());
         }
     }
 
@@ -433,31 +559,69 @@ impl Run {
         }
     }
 
-    fn finish(self, outcome: &Outcome, status: ChildEnd) -> Result<i32> {
+    fn finish(self, outcome: &Outcome, status: ChildEnd) -> Ended {
         let redact = |msg: String| self.shared.redactor.text(&msg).into_owned();
-        let fail = |code: i32, msg: String| Err(Error::new(code, redact(msg)));
+        let fail = |code: i32, msg: String| Ended::Done(Err(Error::new(code, redact(msg))));
         match self.cause {
-            Some(Cause::BrokenPipe) => Ok(exit::OK),
+            Some(Cause::BrokenPipe) => Ended::Done(Ok(exit::OK)),
             Some(Cause::WriteError(msg)) => fail(exit::USAGE, msg),
             Some(Cause::Signal(sig)) => fail(sig.status(), format!("stopped by {}", sig.name())),
             Some(Cause::Timeout(d)) => fail(
                 exit::TIMEOUT,
                 format!("timed out after {}", humantime::format_duration(d)),
             ),
+            Some(Cause::Stall(d)) => fail(
+                exit::TIMEOUT,
+                format!(
+                    "stalled: no event from claude for {} while a turn was running (--stall-timeout)",
+                    humantime::format_duration(d)
+                ),
+            ),
+            Some(Cause::Memory { limit, seen }) => fail(
+                exit::MEMORY,
+                format!(
+                    "claude and its tools used {} of memory, past --max-memory {}; ended them",
+                    bytes(seen),
+                    bytes(limit)
+                ),
+            ),
             Some(Cause::FailFast(f)) => fail(f.code, f.message),
-            Some(Cause::Input(code)) => Err(Error::quiet(code)),
+            Some(Cause::Input(code)) => Ended::Done(Err(Error::quiet(code))),
             None => {
+                // cc-run ended a child that outlived its result: the result decides.
+                let status = if self.after_result {
+                    ChildEnd::Code(0)
+                } else {
+                    status
+                };
                 // The child ended by a signal only if cc-run did not send one.
                 let tail = self.shared.last_stderr_line();
                 match outcome.verdict(status, tail.as_deref()) {
                     Ok(()) => match outcome.denial().filter(|_| self.plan.fail_on_denial) {
                         Some(f) => fail(f.code, f.message),
-                        None => Ok(exit::OK),
+                        None => Ended::Done(Ok(exit::OK)),
                     },
+                    Err(f) if outcome.transient() && !outcome.tool_ran() => {
+                        Ended::Transient(Failure {
+                            code: f.code,
+                            message: redact(f.message),
+                        })
+                    }
                     Err(f) => fail(f.code, f.message),
                 }
             }
         }
+    }
+}
+
+/// A size for messages: `312 MiB`, `1.5 GiB`.
+fn bytes(n: u64) -> String {
+    const MIB: f64 = (1u64 << 20) as f64;
+    let mib = n as f64 / MIB;
+    if mib >= 1024.0 {
+        format!("{:.1} GiB", mib / 1024.0)
+    } else {
+        format!("{mib:.0} MiB")
     }
 }
 

@@ -2,6 +2,7 @@
 //! server on its own thread and tokio runtime, started per test, stopped on
 //! drop. It records every request so a test can assert what the model was sent.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,6 +82,7 @@ struct Shared {
     fail_next: Mutex<Option<(u16, usize)>>,
     should_retry: Mutex<Option<bool>>,
     slow_delay: Mutex<Duration>,
+    script: Mutex<VecDeque<Vec<Block>>>,
     next_id: AtomicUsize,
 }
 
@@ -106,6 +108,7 @@ impl MockApi {
             fail_next: Mutex::new(None),
             should_retry: Mutex::new(None),
             slow_delay: Mutex::new(script::SLOW_DELAY),
+            script: Mutex::new(VecDeque::new()),
             next_id: AtomicUsize::new(1),
         });
         let (stop, stopped) = oneshot::channel::<()>();
@@ -154,6 +157,19 @@ impl MockApi {
     /// The pause between streamed events of a `slow:` reply.
     pub fn set_slow_delay(&self, delay: Duration) {
         *self.shared.slow_delay.lock().unwrap() = delay;
+    }
+
+    /// Answer the next conversation turns (not title requests nor model
+    /// probes) with these messages, one each, in order, whatever the CLI
+    /// sends: a scripted session (the demo's). The rules apply again once
+    /// they are used up. The CLI still runs the tools the messages call.
+    pub fn play(&self, turns: Vec<Vec<Block>>) {
+        self.shared.script.lock().unwrap().extend(turns);
+    }
+
+    /// How many turns given to [`MockApi::play`] are still unanswered.
+    pub fn script_left(&self) -> usize {
+        self.shared.script.lock().unwrap().len()
     }
 
     /// Every request received so far, in order.
@@ -311,6 +327,12 @@ async fn messages(
             vec![Block::Text(r#"{"title": "Scripted session"}"#.to_owned())],
             Duration::ZERO,
         )
+    } else if let Some(blocks) = req
+        .is_turn()
+        .then(|| state.script.lock().unwrap().pop_front())
+        .flatten()
+    {
+        (blocks, Duration::ZERO)
     } else {
         match script::reply_for(&req.body, delay) {
             Reply::Http(status) => {

@@ -21,7 +21,10 @@
 //!   - [`MockApi::set_should_retry`]`(Some(false))`: errors carry
 //!     `x-should-retry: false` (2.1.332 then gives up at once; 2.1.197 still
 //!     retries a 529);
-//!   - [`MockApi::set_slow_delay`]: the pace of `slow:` replies.
+//!   - [`MockApi::set_slow_delay`]: the pace of `slow:` replies;
+//!   - [`MockApi::play`]`(turns)`: the next conversation turns get these
+//!     messages, in order, whatever they are sent (a scripted session: the
+//!     demo's, [`demo`]); the rules below apply again once they are used up.
 //! - [`Sandbox::new(&api)`](Sandbox::new): scratch HOME and cwd, cleaned env;
 //!   `.with_env(k, v)`, `.no_api_retries()` (`CLAUDE_CODE_MAX_RETRIES=0`: an
 //!   HTTP 429/5xx ends the turn at once, for restart tests);
@@ -84,6 +87,7 @@
 
 pub mod api;
 pub mod claude;
+pub mod demo;
 pub mod npm;
 pub mod sandbox;
 pub mod script;

@@ -313,7 +313,8 @@ pub fn sse_events(id: &str, model: &str, blocks: &[Block]) -> Vec<(&'static str,
                 let json = input.to_string();
                 (
                     json!({"type": "tool_use", "id": tool_id, "name": name, "input": {}}),
-                    chunks(&json, 7)
+                    json_pieces(&json)
+                        .into_iter()
                         .map(|c| json!({"type": "input_json_delta", "partial_json": c}))
                         .collect(),
                 )
@@ -376,6 +377,52 @@ fn text_pieces(text: &str) -> Vec<String> {
         chunks(text, BIG_CHUNK).collect()
     }
 }
+
+/// A tool input's JSON in the pieces of `input_json_delta`s: tokens joined
+/// into pieces of about [`JSON_PIECE`] characters. A string value of up to
+/// [`WHOLE_STRING`] characters stays in one piece, so a path in it is whole
+/// in the capture (and is anonymised there); a longer one is cut.
+fn json_pieces(json: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            tokens.push(c.to_string());
+            continue;
+        }
+        let mut token = String::from('"');
+        let mut escaped = false;
+        for c in chars.by_ref() {
+            token.push(c);
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '"') => break,
+                _ => escaped = false,
+            }
+        }
+        if token.chars().count() > WHOLE_STRING {
+            tokens.extend(chunks(&token, JSON_PIECE * 2));
+        } else {
+            tokens.push(token);
+        }
+    }
+    let mut pieces = vec![String::new()];
+    for token in tokens {
+        let last = pieces.last_mut().unwrap();
+        if last.chars().count() >= JSON_PIECE {
+            pieces.push(token);
+        } else {
+            last.push_str(&token);
+        }
+    }
+    pieces
+}
+
+/// About how long a piece of a tool input's streamed JSON is.
+const JSON_PIECE: usize = 16;
+
+/// The longest string value a tool input streams in one piece.
+const WHOLE_STRING: usize = 96;
 
 /// Pieces of at most `n` characters (not bytes: never splits a character).
 fn chunks(s: &str, n: usize) -> impl Iterator<Item = String> + '_ {

@@ -1,20 +1,32 @@
-//! The `pretty` style: a readable transcript of a session.
+//! The `pretty` style: a readable transcript of one session or many.
 //!
-//! Promises: one header per `system/init`; assistant text as it streams (or
-//! when complete, never both); each tool call once with the input that
-//! matters; tool results cut to `--max-lines`; retries, interrupts and the
-//! user's own messages marked; a footer per result that decides success from
-//! `is_error`; one dim line for any event it does not know.
+//! Promises: one header per session (not per turn); assistant text as it
+//! streams (or when complete, never both), and the turn's prompt before it
+//! whatever order the CLI writes them in ([`hold`]); each tool call once
+//! with the input that matters, and each result under its own call
+//! ([`messages`]); a subagent's work indented under the Task call that
+//! started it, labelled with its type; every kind a person should see in
+//! one line that says what happened, warnings in yellow and losses and
+//! refusals in red, noise hidden ([`notices`]); permission prompts
+//! numbered, with their outcome ([`control`]); a footer per result that
+//! decides success from `is_error` ([`session`]); with more than one
+//! session, every line labelled with its session's lane ([`lanes`]).
 
 use std::io::{self, Write};
 
+mod control;
+mod hold;
+mod lanes;
+mod lifecycle;
+mod messages;
 mod session;
 
-use super::event::{Block, Content, Envelope, s};
+use super::event::Event;
+use super::notices;
 use super::sink::Sink;
-use super::stream::{Kind, Step, Streamed};
 use super::theme::Role;
-use super::tool;
+use crate::json::Reader;
+use lanes::Lanes;
 
 /// What the pretty style shows.
 #[derive(Debug, Clone, Copy)]
@@ -24,236 +36,181 @@ pub struct Options {
     pub max_lines: usize,
 }
 
-#[derive(Debug)]
+#[derive(Default)]
 pub struct Pretty {
     opts: Options,
-    stream: Streamed,
-    /// Request ids of interrupts seen in the input, to recognise their answers.
-    interrupts: Vec<String>,
-    /// A session started (init) and has not ended with a result.
-    open: bool,
-    printed: bool,
+    lanes: Lanes,
+    /// The lane the last event went to.
+    active: Option<usize>,
+    /// Reads the events a lane held back, when it lets them go.
+    reader: Reader,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            thinking: true,
+            max_lines: 10,
+        }
+    }
 }
 
 impl Pretty {
     pub fn new(opts: Options) -> Self {
         Pretty {
             opts,
-            stream: Streamed::default(),
-            interrupts: Vec::new(),
-            open: false,
-            printed: false,
+            ..Pretty::default()
         }
     }
 
-    pub fn event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        // A subagent's messages (inside a Task call) are indented under it.
-        let nested = ev.parent_tool_use_id.is_some();
-        o.set_base(if nested { 2 } else { 0 });
-        match ev.kind() {
-            "stream_event" => return self.stream_event(ev, o),
-            "assistant" => self.assistant(ev, o)?,
-            "user" => self.user(ev, o)?,
-            "system" => self.system(ev, o)?,
-            "result" => self.result(ev, o)?,
-            "control_request" => self.control_request(ev, o)?,
-            "control_response" => self.control_response(ev, o)?,
-            _ => unknown(ev, o)?,
+    pub fn event<W: Write>(&mut self, ev: &Event<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
+        let route = self.lanes.route(ev.session().as_deref());
+        let lane = route.lane;
+        if self.active != Some(lane) {
+            self.switch(lane, o)?;
         }
-        self.printed = true;
-        Ok(())
-    }
-
-    /// At the end of the input: says so if a session never reached its result.
-    pub fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> io::Result<()> {
-        o.end_line()?;
-        if self.open {
-            line(
-                o,
-                Role::Warning,
-                "⚠ input ended before the session's result",
-            )?;
+        if route.new && self.lanes.multi() {
+            self.legend(lane, o)?;
         }
-        Ok(())
-    }
-
-    fn stream_event<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(se) = &ev.event else {
+        if self.hold(lane, ev, o)? {
             return Ok(());
-        };
-        let show_thinking = self.opts.thinking;
-        match self.stream.step(se) {
-            Step::Start(Kind::Text) => o.end_line()?,
-            Step::Start(Kind::Thinking) if show_thinking => {
-                o.end_line()?;
-                o.label(Role::Thinking, "∴ ")?;
-                o.set_indent(2);
-            }
-            Step::Delta(Kind::Text, t) => o.text(Role::Plain, t)?,
-            Step::Delta(Kind::Thinking, t) if show_thinking => o.text(Role::Thinking, t)?,
-            Step::Stop(kind) if kind == Kind::Text || show_thinking => {
-                o.end_line()?;
-                o.set_indent(0);
-            }
-            _ => {}
         }
-        self.printed = true;
-        Ok(())
+        self.show(lane, ev, o)
     }
 
-    fn assistant<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(msg) = &ev.message else {
-            return Ok(());
-        };
-        let id = s(&msg.id);
-        let role = if ev.error.is_some() {
-            Role::Error
-        } else {
-            Role::Plain
-        };
-        match &msg.content {
-            None => {}
-            Some(Content::Text(t)) => self.say(o, role, t.as_str())?,
-            Some(Content::Blocks(blocks)) => {
-                for b in blocks {
-                    self.assistant_block(id, b, role, o)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn assistant_block<W: Write>(
+    /// Shows one event of lane `lane`.
+    fn show<W: Write>(
         &mut self,
-        id: &str,
-        b: &Block<'_>,
-        role: Role,
+        lane: usize,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
-        match b.kind() {
-            "text" if !self.stream.take(id, Kind::Text) => self.say(o, role, s(&b.text)),
-            "thinking" if !self.stream.take(id, Kind::Thinking) && self.opts.thinking => {
-                o.end_line()?;
-                o.label(Role::Thinking, "∴ ")?;
-                o.set_indent(2);
-                o.text(Role::Thinking, s(&b.thinking))?;
-                o.end_line()?;
-                o.set_indent(0);
-                Ok(())
-            }
-            "redacted_thinking" if self.opts.thinking => {
-                line(o, Role::Thinking, "∴ (redacted thinking)")
-            }
-            "tool_use" | "server_tool_use" | "mcp_tool_use" => {
-                let name = s(&b.name);
-                o.end_line()?;
-                o.label(Role::Tool, "● ")?;
-                o.inline(Role::Tool, name)?;
-                let detail = tool::call_detail(name, b.input);
-                if !detail.is_empty() {
-                    o.label(Role::Plain, "(")?;
-                    o.inline(Role::Plain, &detail)?;
-                    o.label(Role::Plain, ")")?;
+        self.nest(lane, ev, o);
+        match ev.kind() {
+            "stream_event" => self.stream_event(lane, ev, o)?,
+            "assistant" => self.assistant(lane, ev, o)?,
+            "user" => self.user(lane, ev, o)?,
+            "system" if ev.subtype() == "init" => self.header(lane, ev, o)?,
+            "result" => self.result(lane, ev, o)?,
+            "control_request" => self.control_request(lane, ev, o)?,
+            "control_response" => self.control_response(lane, ev, o)?,
+            "control_cancel_request" => self.control_cancel(lane, ev, o)?,
+            "command_lifecycle" => self.lifecycle(lane, ev, o)?,
+            "system" if ev.subtype() == "permission_denied" => self.denied(lane, ev, o)?,
+            "system" if ev.subtype() == "status" => {
+                // A mode change already shown (by the answer to
+                // set_permission_mode) is not shown again.
+                let mode = ev.str("permissionMode").map(|m| m.into_owned());
+                let l = self.lanes.get(lane);
+                let again = mode.is_some() && l.mode == mode && ev.get("compact_result").is_none();
+                if mode.is_some() {
+                    l.mode = mode;
                 }
-                o.end_line()
-            }
-            "text" | "thinking" | "redacted_thinking" => Ok(()),
-            other => {
-                o.end_line()?;
-                o.label(Role::Dim, "· assistant ")?;
-                o.inline(Role::Dim, other)?;
-                o.end_line()
-            }
-        }
-    }
-
-    /// Assistant text on its own lines.
-    fn say<W: Write>(&mut self, o: &mut Sink<'_, W>, role: Role, text: &str) -> io::Result<()> {
-        o.end_line()?;
-        o.text(role, text)?;
-        o.end_line()
-    }
-
-    fn user<W: Write>(&mut self, ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let Some(msg) = &ev.message else {
-            return Ok(());
-        };
-        let replay = ev.is_replay == Some(true);
-        match &msg.content {
-            None => Ok(()),
-            Some(Content::Text(t)) => user_text(o, t.as_str(), replay),
-            Some(Content::Blocks(blocks)) => {
-                for b in blocks {
-                    match b.kind() {
-                        "tool_result" => self.tool_result(b, o)?,
-                        "text" => user_text(o, s(&b.text), replay)?,
-                        other => user_text(o, &format!("[{other}]"), replay)?,
-                    }
+                if !again {
+                    notices::show(ev, o)?;
                 }
-                Ok(())
             }
+            _ => notices::show(ev, o)?,
         }
-    }
-
-    fn tool_result<W: Write>(&mut self, b: &Block<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-        let role = if b.is_error == Some(true) {
-            Role::Error
-        } else {
-            Role::Plain
-        };
-        let text = tool::result_text(b.content.as_ref());
-        let (shown, omitted) = tool::head(&text, self.opts.max_lines);
-        o.end_line()?;
-        o.label(Role::Dim, "  ⎿ ")?;
-        o.set_indent(4);
-        if shown.is_empty() {
-            o.label(Role::Dim, "(no output)")?;
-        } else {
-            o.text(role, &shown)?;
-        }
-        o.end_line()?;
-        if omitted > 0 {
-            let unit = if omitted == 1 { "line" } else { "lines" };
-            o.label(Role::Dim, &format!("    … {omitted} more {unit}"))?;
-            o.end_line()?;
-        }
-        o.set_indent(0);
         Ok(())
     }
+
+    /// Another lane's event: the line in progress ends, and the lane's
+    /// margin and indent take over.
+    fn switch<W: Write>(&mut self, lane: usize, o: &mut Sink<'_, W>) -> io::Result<()> {
+        o.end_line()?;
+        o.set_pending(None);
+        if let Some(prev) = self.active {
+            let prev = self.lanes.get(prev);
+            prev.indent = o.indent();
+            // Its subagent is labelled again when it shows more.
+            prev.context = None;
+        }
+        self.active = Some(lane);
+        let indent = self.lanes.get(lane).indent;
+        o.set_indent(indent);
+        o.set_margin(self.lanes.margin(lane));
+        Ok(())
+    }
+
+    /// A new session when there are others: the first lane's label is
+    /// explained too, the first time, as its lines so far had none.
+    fn legend<W: Write>(&mut self, lane: usize, o: &mut Sink<'_, W>) -> io::Result<()> {
+        if self.lanes.get(lane).number == 2 {
+            let first = self.lanes.get(0);
+            let session = first.session.clone();
+            o.set_margin(self.lanes.margin(0));
+            o.end_line()?;
+            o.label(Role::Header, "── session ")?;
+            o.inline(Role::Header, &session)?;
+            o.label(Role::Header, " (the lines above)")?;
+            o.end_line()?;
+            o.set_margin(self.lanes.margin(lane));
+        }
+        Ok(())
+    }
+
+    /// A subagent's events (inside a Task call) are indented, and labelled
+    /// with the subagent's type when they follow other output.
+    fn nest<W: Write>(&mut self, lane: usize, ev: &Event<'_>, o: &mut Sink<'_, W>) {
+        let parent = ev.parent();
+        o.set_base(if parent.is_some() { 2 } else { 0 });
+        let l = self.lanes.get(lane);
+        if l.context.as_deref() == parent.as_deref() {
+            return;
+        }
+        l.context = parent.as_deref().map(str::to_owned);
+        let Some(parent) = parent else {
+            o.set_pending(None);
+            return;
+        };
+        let call = l.calls.get(&parent);
+        let agent = ev
+            .str("subagent_type")
+            .map(|a| a.into_owned())
+            .or_else(|| call.and_then(|c| c.agent.clone()))
+            .unwrap_or_else(|| "subagent".to_owned());
+        let mut text = format!("↳ {agent}");
+        if let Some(c) = call.filter(|c| !c.detail.is_empty()) {
+            text.push_str(&format!(" ({})", c.detail));
+        }
+        o.set_pending(Some((
+            Role::Tool,
+            crate::sanitize::one_line(&text).into_owned(),
+        )));
+    }
+
+    /// At the end of the input: held events are shown, and a session that
+    /// never reached its result says so.
+    pub fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> io::Result<()> {
+        let count = self.lanes.all().count();
+        for lane in 0..count {
+            if self.lanes.get(lane).held.is_some() {
+                if self.active != Some(lane) {
+                    self.switch(lane, o)?;
+                }
+                self.release(lane, o)?;
+            }
+        }
+        for lane in 0..count {
+            if self.lanes.get(lane).open {
+                if self.active != Some(lane) {
+                    self.switch(lane, o)?;
+                }
+                o.set_base(0);
+                o.set_pending(None);
+                line(
+                    o,
+                    Role::Warning,
+                    "⚠ input ended before the session's result",
+                )?;
+            }
+        }
+        o.end_line()
+    }
 }
 
-/// A user message: the interrupt notice, the user's own words (replayed
-/// input, including steering), or other user-side text.
-fn user_text<W: Write>(o: &mut Sink<'_, W>, text: &str, replay: bool) -> io::Result<()> {
-    o.end_line()?;
-    if let Some(rest) = text.strip_prefix("[Request interrupted by user") {
-        o.label(Role::Warning, "⏹ Request interrupted by user")?;
-        o.inline(Role::Warning, rest.strip_suffix(']').unwrap_or(rest))?;
-        return o.end_line();
-    }
-    let role = if replay { Role::User } else { Role::Dim };
-    o.label(role, "❯ ")?;
-    o.set_indent(2);
-    o.text(role, text)?;
-    o.set_indent(0);
-    o.end_line()
-}
-
-/// One dim line naming an event type cc-fmt does not show.
-fn unknown<W: Write>(ev: &Envelope<'_>, o: &mut Sink<'_, W>) -> io::Result<()> {
-    o.end_line()?;
-    o.label(Role::Dim, "· ")?;
-    match ev.kind() {
-        "" => o.label(Role::Dim, "(event without a type)")?,
-        kind => o.inline(Role::Dim, kind)?,
-    }
-    if let Some(sub) = &ev.subtype {
-        o.label(Role::Dim, "/")?;
-        o.inline(Role::Dim, sub.as_str())?;
-    }
-    o.end_line()
-}
-
+/// One line of cc-fmt's own words.
 fn line<W: Write>(o: &mut Sink<'_, W>, role: Role, label: &str) -> io::Result<()> {
     o.end_line()?;
     o.label(role, label)?;

@@ -1,131 +1,126 @@
-//! The pretty style's session events: the header of each turn (system/init),
-//! other system events (retries, tasks, status), the result footer, and
-//! control requests and responses (permission prompts, interrupts).
+//! A session's header and each turn's footer.
+//!
+//! Promises: the header (model, cwd, session, permission mode) shows once
+//! per session, at its first `system/init`; a later init says only what
+//! changed (`· model sonnet`). The footer of a result decides success from
+//! `is_error`, shows why a turn failed (HTTP status, the result text, the
+//! `errors`), `terminal_reason` when it is not `completed`, and that
+//! `structured_output` is present; it tells the turn's figures (turns,
+//! duration, tokens: per result) from the session's (`session total`: the
+//! CLI's running `total_cost_usd`), so adding footers never double-counts.
 
 use std::io::{self, Write};
 
-use super::{Pretty, line, num, unknown};
-use crate::fmt::event::{Control, Envelope, Text, s, view};
+use super::lanes::Header;
+use super::{Pretty, line, num};
+use crate::fmt::event::{Event, members, string};
 use crate::fmt::format::{cost, denials, duration, tokens, turns};
 use crate::fmt::sink::Sink;
 use crate::fmt::theme::Role;
 use crate::fmt::tool;
 
-/// The payload of an interrupt's success response (`still_queued` since 2.1).
-#[derive(serde::Deserialize)]
-struct Receipt<'a> {
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    still_queued: &'a serde_json::value::RawValue,
-}
-
 impl Pretty {
-    pub(super) fn system<W: Write>(
-        &mut self,
-        ev: &Envelope<'_>,
-        o: &mut Sink<'_, W>,
-    ) -> io::Result<()> {
-        match ev.subtype() {
-            "init" => self.header(ev, o),
-            "api_retry" => {
-                o.end_line()?;
-                let mut msg = format!("⚠ API retry {}", num(ev.attempt));
-                if let Some(max) = ev.max_retries {
-                    msg.push_str(&format!("/{}", num(Some(max))));
-                }
-                if let Some(ms) = ev.retry_delay_ms {
-                    msg.push_str(&format!(" in {}", duration(ms)));
-                }
-                o.label(Role::Warning, &msg)?;
-                if let Some(err) = &ev.error {
-                    o.label(Role::Warning, ": ")?;
-                    o.inline(Role::Warning, err.as_str())?;
-                }
-                if let Some(status) = ev.error_status {
-                    o.label(Role::Warning, &format!(" (HTTP {})", num(Some(status))))?;
-                }
-                o.end_line()
-            }
-            "task_started" => {
-                o.end_line()?;
-                o.label(Role::Dim, "· task started: ")?;
-                o.inline(Role::Dim, s(&ev.description))?;
-                if let Some(kind) = &ev.task_type {
-                    o.label(Role::Dim, " (")?;
-                    o.inline(Role::Dim, kind.as_str())?;
-                    o.label(Role::Dim, ")")?;
-                }
-                o.end_line()
-            }
-            "task_notification" => {
-                let status = s(&ev.status);
-                let role = if status == "failed" {
-                    Role::Warning
-                } else {
-                    Role::Dim
-                };
-                o.end_line()?;
-                o.label(role, "· task ")?;
-                o.inline(role, if status.is_empty() { "ended" } else { status })?;
-                o.label(role, ": ")?;
-                o.inline(role, s(&ev.summary))?;
-                o.end_line()
-            }
-            "status" => match s(&ev.status) {
-                "" | "requesting" => Ok(()),
-                other => {
-                    o.end_line()?;
-                    o.label(Role::Dim, "· ")?;
-                    o.inline(Role::Dim, other)?;
-                    o.end_line()
-                }
-            },
-            "thinking_tokens" => Ok(()),
-            "compact_boundary" => line(o, Role::Dim, "· conversation compacted"),
-            _ => unknown(ev, o),
-        }
-    }
-
     pub(super) fn header<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        lane: usize,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         o.end_line()?;
-        if self.open {
+        o.set_base(0);
+        members!(ev,
+            "model" => model,
+            "cwd" => cwd,
+            "session_id" => session,
+            "permissionMode" => mode,
+        );
+        let owned = |v| string(v).map(|s| s.into_owned());
+        let header = Header {
+            model: owned(model),
+            cwd: owned(cwd),
+            mode: owned(mode),
+        };
+        let l = self.lanes.get(lane);
+        if l.open {
             line(o, Role::Warning, "⚠ the turn ended without a result")?;
         }
-        if self.printed {
-            o.newline()?;
+        l.open = true;
+        l.stream.reset();
+        l.mode.clone_from(&header.mode);
+        if l.replays != Some(false) {
+            l.held = Some(Vec::new());
         }
-        self.open = true;
-        self.stream.reset();
-        o.label(Role::Header, "──")?;
-        let fields: [(&str, &Option<Text>); 4] = [
-            ("", &ev.model),
-            ("", &ev.cwd),
-            ("session ", &ev.session_id),
-            ("permission mode ", &ev.permission_mode),
-        ];
-        for (i, (name, value)) in fields.iter().filter(|(_, v)| v.is_some()).enumerate() {
-            o.label(Role::Header, if i == 0 { " " } else { " · " })?;
-            o.label(Role::Header, name)?;
-            o.inline(Role::Header, s(value))?;
+        match l.header.replace(header.clone()) {
+            Some(old) => {
+                let changes = [
+                    ("· model ", old.model, header.model),
+                    ("· permission mode ", old.mode, header.mode),
+                ];
+                for (name, was, now) in changes {
+                    if let Some(now) = now.filter(|n| Some(n) != was.as_ref()) {
+                        o.label(Role::Dim, name)?;
+                        o.inline(Role::Dim, &now)?;
+                        o.end_line()?;
+                    }
+                }
+                Ok(())
+            }
+            None => {
+                if o.lines() > 0 {
+                    o.newline()?;
+                }
+                o.set_indent(3);
+                o.label(Role::Header, "──")?;
+                let session = string(session);
+                let fields = [
+                    ("", header.model.as_deref()),
+                    ("", header.cwd.as_deref()),
+                    ("session ", session.as_deref()),
+                    ("permission mode ", header.mode.as_deref()),
+                ];
+                for (i, (name, value)) in fields.iter().filter(|(_, v)| v.is_some()).enumerate() {
+                    o.label(Role::Header, if i == 0 { " " } else { " · " })?;
+                    o.label(Role::Header, name)?;
+                    o.inline(Role::Header, value.unwrap_or(""))?;
+                }
+                o.end_line()?;
+                o.set_indent(0);
+                Ok(())
+            }
         }
-        o.end_line()
     }
 
     pub(super) fn result<W: Write>(
         &mut self,
-        ev: &Envelope<'_>,
+        lane: usize,
+        ev: &Event<'_>,
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         o.end_line()?;
-        self.open = false;
-        self.stream.reset();
+        o.set_base(0);
+        let l = self.lanes.get(lane);
+        l.open = false;
+        l.stream.reset();
+        l.replays.get_or_insert(false);
+        members!(ev,
+            "is_error" => is_error,
+            "api_error_status" => http,
+            "result" => result,
+            "errors" => errors,
+            "terminal_reason" => reason,
+            "num_turns" => num_turns,
+            "duration_ms" => duration_ms,
+            "usage" => usage,
+            "total_cost_usd" => total_cost,
+            "permission_denials" => denied,
+            "structured_output" => structured,
+        );
         let subtype = ev.subtype();
-        let failed = ev.is_error.unwrap_or(subtype != "success");
+        let failed = is_error
+            .and_then(|v| v.as_bool())
+            .unwrap_or(subtype != "success");
         let role = if failed { Role::Error } else { Role::Success };
+        o.set_indent(2);
         o.label(role, if failed { "✗ failure" } else { "✓ success" })?;
         if !subtype.is_empty() && subtype != "success" {
             o.label(role, " (")?;
@@ -133,21 +128,36 @@ impl Pretty {
             o.label(role, ")")?;
         }
         if failed {
-            if let Some(status) = ev.api_error_status {
+            if let Some(status) = http.and_then(|v| v.as_f64()) {
                 o.label(role, &format!(" · HTTP {}", num(Some(status))))?;
             }
-            if let Some(text) = &ev.result {
+            if let Some(short) = result.and_then(|v| tool::short(v, 200)) {
                 o.label(role, " · ")?;
-                let short = tool::shorten(text.0.clone(), 200);
                 o.inline(role, &short)?;
             }
+            let errors: Vec<String> = errors
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|e| tool::short(e, 200).map(|s| s.into_owned()))
+                .collect();
+            if !errors.is_empty() {
+                o.label(role, " · ")?;
+                o.inline(role, &errors.join("; "))?;
+            }
+        }
+        if let Some(reason) = string(reason).filter(|r| r != "completed") {
+            o.label(Role::Warning, " · stopped: ")?;
+            o.inline(Role::Warning, &reason)?;
         }
         let mut stats = String::new();
         for part in [
-            turns(ev.num_turns),
-            ev.duration_ms.map(duration),
-            ev.total_cost_usd.map(cost),
-            tokens(ev.usage),
+            turns(num_turns.and_then(|v| v.as_f64())),
+            duration_ms.and_then(|v| v.as_f64()).map(duration),
+            tokens(usage.and_then(|v| v.as_object())),
+            total_cost
+                .and_then(|v| v.as_f64())
+                .map(|c| format!("session total {}", cost(c))),
         ]
         .into_iter()
         .flatten()
@@ -156,77 +166,15 @@ impl Pretty {
             stats.push_str(&part);
         }
         o.label(Role::Dim, &stats)?;
-        if let Some(names) = denials(ev) {
+        if let Some(names) = denied.and_then(denials) {
             o.label(Role::Warning, " · permission denied: ")?;
             o.inline(Role::Warning, &names)?;
         }
-        o.end_line()
-    }
-
-    pub(super) fn control_request<W: Write>(
-        &mut self,
-        ev: &Envelope<'_>,
-        o: &mut Sink<'_, W>,
-    ) -> io::Result<()> {
-        let none = Control::default();
-        let req = ev.request.as_deref().unwrap_or(&none);
-        match s(&req.subtype) {
-            "interrupt" => {
-                if self.interrupts.len() < 64 {
-                    self.interrupts.push(s(&ev.request_id).to_owned());
-                }
-                line(o, Role::Dim, "· interrupt requested")
-            }
-            "can_use_tool" => {
-                let name = s(&req.tool_name);
-                o.end_line()?;
-                o.label(Role::Warning, "? permission asked for ")?;
-                o.inline(Role::Warning, name)?;
-                let detail = tool::call_detail(name, req.input);
-                if !detail.is_empty() {
-                    o.label(Role::Warning, "(")?;
-                    o.inline(Role::Warning, &detail)?;
-                    o.label(Role::Warning, ")")?;
-                }
-                o.end_line()
-            }
-            other => {
-                o.end_line()?;
-                o.label(Role::Dim, "· control_request ")?;
-                o.inline(Role::Dim, other)?;
-                o.end_line()
-            }
+        if structured.is_some_and(|v| !v.is_null()) {
+            o.label(Role::Dim, " · structured output")?;
         }
-    }
-
-    pub(super) fn control_response<W: Write>(
-        &mut self,
-        ev: &Envelope<'_>,
-        o: &mut Sink<'_, W>,
-    ) -> io::Result<()> {
-        let none = Control::default();
-        let resp = ev.response.as_deref().unwrap_or(&none);
-        let id = s(&resp.request_id);
-        if s(&resp.subtype) == "error" {
-            o.end_line()?;
-            o.label(Role::Error, "✗ control request failed: ")?;
-            o.inline(Role::Error, s(&resp.error))?;
-            return o.end_line();
-        }
-        // An interrupt is answered by an empty success (older CLIs) or a
-        // receipt listing `still_queued`; other requests carry a payload.
-        let known = self.interrupts.iter().position(|i| i == id);
-        let interrupt = match known {
-            Some(at) => {
-                self.interrupts.remove(at);
-                true
-            }
-            None => resp.response.is_none() || view::<Receipt>(resp.response).is_some(),
-        };
-        if interrupt {
-            line(o, Role::Warning, "⏹ interrupt acknowledged")
-        } else {
-            line(o, Role::Dim, "· control_response success")
-        }
+        o.end_line()?;
+        o.set_indent(0);
+        Ok(())
     }
 }

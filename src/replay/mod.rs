@@ -1,5 +1,6 @@
 //! cc-replay: re-emits a recorded stream-json session event by event, with
-//! pauses, so the stages downstream see it as they would a live session.
+//! pauses, so the stages downstream see it as they would a live session;
+//! or, with `--as-claude`, stands in for the `claude` binary itself.
 //!
 //! Promises: every line of the recording comes out unchanged, in order, each
 //! followed by `\n` and flushed before the next pause (line endings are
@@ -8,10 +9,18 @@
 //! is reported as cc-check would report it, not replayed, and makes the exit
 //! status 1;
 //! `--demo` plays a real capture embedded in the binary, so a first pipeline
-//! works with nothing else installed.
+//! works with nothing else installed; `--as-claude` (as_claude.rs) plays it,
+//! or a FILE, turn by turn, in answer to a host such as cc-run.
 
+mod as_claude;
+mod claude_args;
+mod host;
+mod pace;
+mod recording;
+
+use std::ffi::OsString;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -20,11 +29,13 @@ use crate::error::{Error, Result, exit};
 use crate::lines::LineReader;
 use crate::output::{self, Flow, Item};
 
-/// A real capture of Claude Code 2.1.197: streamed text, a Read and a Bash
-/// tool call in one message, their results, and the final answer.
-pub const DEMO: &[u8] = include_bytes!("../tests/fixtures/tools-partial.jsonl");
+/// A real capture of Claude Code 2.1.332 run as cc-run runs it (see
+/// tests/fixtures/README.md): a prompt to fix a failing test in a small
+/// crate, thinking, a Read, `cargo test` failing, a message typed while it
+/// runs and merged into the turn, an Edit, `cargo test` passing, the answer.
+pub const DEMO: &[u8] = include_bytes!("../../tests/fixtures/demo.jsonl");
 
-/// Pause between events when none is asked for, for `--demo`.
+/// Pause between events when none is asked for, for `--demo` and `--as-claude`.
 const DEMO_DELAY: Duration = Duration::from_millis(40);
 
 /// The slowest `--speed`: slower is a replay that never gets anywhere.
@@ -45,19 +56,32 @@ pauses that long between events (150ms, 2s; a bare number is milliseconds); \
 --speed X follows the recorded clock where events carry a `timestamp` (user \
 messages, tool results), X times faster, and paces the events in between with \
 the --delay pause divided by X. Gaps longer than --max-gap are shortened to it. \
-Without a pacing flag files play with no delay and --demo with 40 ms between \
-events. --speed is a number of at least 0.001 (any larger finite number \
+Without a pacing flag files play with no delay, and --demo and --as-claude with \
+40 ms between events. --speed is a number of at least 0.001 (any larger finite number \
 works; 1e300 plays with no pause); --delay and --max-gap are at most 24h; any \
 other value is a usage error.
 
+--as-claude [FILE] [CLAUDE_ARGS]: stand in for the `claude` binary, so a \
+pipeline through cc-run runs offline: read stream-json messages on stdin and \
+answer each with the next turn of the recording (FILE, else the demo), event \
+by event. It takes the flags cc-run passes (`-p --input-format stream-json \
+--output-format stream-json --verbose` are required; --replay-user-messages \
+echoes the messages it gets, a message sent while a turn plays included; \
+--include-partial-messages keeps the token-level events) and ignores any \
+other. An interrupt ends the turn; it exits when stdin ends. It replays, it \
+does not think: the answers are the recording's whatever is asked. Invoked \
+as `claude` (a symlink), cc-replay acts as --as-claude.
+
 Exit status: 0 done (or the reader went away), 1 a line too long to hold, \
-2 usage or an unreadable file.";
+or a recording line that is not JSON (--as-claude), 2 usage or an unreadable file.";
 
 const EXAMPLES: &str = "\
 Examples:
   cc-replay --demo | cc-fmt                      # the embedded demo session
   cc-replay --speed 4 session.jsonl | cc-fmt     # a saved session, 4x faster
-  cc-replay --no-delay session.jsonl | cc-filter --type result";
+  cc-replay --no-delay session.jsonl | cc-filter --type result
+  printf '#!/bin/sh\\nexec cc-replay --as-claude \"$@\"\\n' > claude-demo && chmod +x claude-demo
+  cc-prompt 'fix the failing test' | cc-run --claude ./claude-demo | cc-fmt   # offline";
 
 #[derive(Debug, Parser)]
 #[command(name = "cc-replay", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
@@ -84,6 +108,12 @@ pub struct Cli {
     /// Longest pause taken from the recorded clock (with --speed), e.g. 3s, 500ms.
     #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_max_gap)]
     pub max_gap: Duration,
+
+    /// Stand in for the `claude` binary: answer the stream-json messages on
+    /// stdin with the turns of a recording (FILE, else the demo). Takes the
+    /// rest of the command line: an optional FILE, then claude's flags.
+    #[arg(long, value_name = "ARGS", num_args = 0.., allow_hyphen_values = true)]
+    pub as_claude: Option<Vec<OsString>>,
 }
 
 fn parse_speed(s: &str) -> std::result::Result<f64, String> {
@@ -128,88 +158,43 @@ fn at_most_a_day(s: &str, d: Duration) -> std::result::Result<Duration, String> 
     Ok(d)
 }
 
-/// `d` divided by `speed`; a pause too long to represent saturates (the
-/// flags' bounds keep it within a few years, and gaps are capped after).
-fn scaled(d: Duration, speed: f64) -> Duration {
-    Duration::try_from_secs_f64(d.as_secs_f64() / speed).unwrap_or(Duration::MAX)
-}
-
-/// How long to wait before each event.
-struct Pacer {
-    /// Pause between events (already divided by the speed).
-    step: Duration,
-    /// `Some(speed)` to follow recorded timestamps.
-    speed: Option<f64>,
-    max_gap: Duration,
-    /// The recorded time (ms since the epoch) and wall time of the last timestamped event.
-    anchor: Option<(i64, Instant)>,
-    first: bool,
-}
-
-impl Pacer {
-    fn new(cli: &Cli) -> Self {
-        let base = match (cli.no_delay, cli.delay) {
-            (true, _) => Duration::ZERO,
-            (false, Some(d)) => d,
-            (false, None) if cli.demo => DEMO_DELAY,
-            (false, None) => Duration::ZERO,
-        };
-        let speed = cli.speed;
-        let step = scaled(base, speed.unwrap_or(1.0));
-        Pacer {
-            step,
-            speed,
-            max_gap: cli.max_gap,
-            anchor: None,
-            first: true,
-        }
-    }
-
-    /// Waits before emitting `line`, flushing `out` first so the previous
-    /// event is seen while we wait.
-    fn wait(&mut self, recorded: Option<i64>, out: &mut impl Write) -> std::io::Result<()> {
-        let first = std::mem::replace(&mut self.first, false);
-        let mut pause = if first { Duration::ZERO } else { self.step };
-        if let Some(speed) = self.speed
-            && let Some(t) = recorded
-        {
-            match self.anchor {
-                Some((t0, w0)) if t > t0 => {
-                    let gap = scaled(Duration::from_millis((t - t0).unsigned_abs()), speed);
-                    let due = w0 + gap.min(self.max_gap);
-                    pause = due.saturating_duration_since(Instant::now());
-                    self.anchor = Some((t, due));
-                }
-                Some(_) => {}
-                None => self.anchor = Some((t, Instant::now() + pause)),
-            }
-        }
-        if !pause.is_zero() {
-            out.flush()?;
-            std::thread::sleep(pause);
-        }
-        Ok(())
+/// The pause between events before --speed divides it.
+fn pace_base(cli: &Cli) -> Duration {
+    match (cli.no_delay, cli.delay) {
+        (true, _) => Duration::ZERO,
+        (false, Some(d)) => d,
+        (false, None) if cli.demo || cli.as_claude.is_some() => DEMO_DELAY,
+        (false, None) => Duration::ZERO,
     }
 }
 
-/// The event's `"timestamp"` (RFC 3339) in milliseconds, when it has one.
-fn recorded_time(doc: &crate::json::Doc<'_>) -> Option<i64> {
-    let stamp = doc.object().ok()?.str("timestamp")?;
-    let t = humantime::parse_rfc3339_weak(&stamp).ok()?;
-    let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
-    i64::try_from(ms).ok()
+/// cc-replay's entry point: invoked as `claude` (a symlink to it), it is
+/// `cc-replay --as-claude` with claude's arguments.
+pub fn main() -> ! {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_owned());
+    if name.is_some_and(|n| n == "claude") {
+        args.splice(0..1, ["cc-replay".into(), "--as-claude".into()]);
+    }
+    crate::app::main_from("cc-replay", args, run)
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
+    if let Some(args) = &cli.as_claude {
+        return as_claude::run(&cli, args);
+    }
     let mut out = output::stdout();
-    let mut pacer = Pacer::new(&cli);
+    let mut pacer = pace::Pacer::new(pace_base(&cli), cli.speed, cli.max_gap);
     let mut bad = false;
     let mut reader = crate::json::Reader::default();
     let mut emit = |item: Item<'_>, at: &dyn std::fmt::Display, out: &mut output::Out| {
         match item {
             Item::Line(line) => {
                 let recorded = match reader.read(line).and_then(|doc| doc.object().map(|_| doc)) {
-                    Ok(doc) => recorded_time(&doc),
+                    Ok(doc) => pace::recorded_time(&doc),
                     Err(err) => {
                         out.flush()?;
                         crate::app::warn("cc-replay", format!("{at}: {err}; not replayed"));
@@ -220,7 +205,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 pacer.wait(recorded, out)?;
                 out.write_all(line)?;
                 out.write_all(b"\n")?;
-                if !pacer.step.is_zero() || pacer.speed.is_some() {
+                if pacer.paced() {
                     out.flush()?;
                 }
             }
