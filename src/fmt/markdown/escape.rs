@@ -6,7 +6,8 @@
 //! link, heading, list, table, HTML or fence can start, and keeps lines as
 //! hard breaks; [`html`] escapes `& < > " '` for HTML context (`<summary>`);
 //! [`fence`] picks a backtick fence longer than any run of backticks in the
-//! text; [`cell`] is a paragraph on one line, safe in a table cell.
+//! text; [`cell`] is a paragraph on one line, safe in a table cell, its
+//! control and invisible characters made visible.
 
 /// Text as literal Markdown paragraphs: blank lines separate paragraphs,
 /// other line breaks are kept.
@@ -34,10 +35,14 @@ pub fn paragraph(text: &str) -> String {
     out
 }
 
-/// Text on one line, for a table cell or a heading.
+/// Text on one line, for a table cell or a heading; control and invisible
+/// characters made visible first (a session id or a model name is as
+/// untrusted as any text).
 pub fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    escape_into(&mut out, text.replace(['\n', '\r', '\t'], " ").trim());
+    let flat = text.replace(['\n', '\r', '\t'], " ");
+    let clean = crate::sanitize::clean(flat.trim());
+    let mut out = String::with_capacity(clean.len() + 8);
+    escape_into(&mut out, &clean);
     out
 }
 
@@ -106,5 +111,15 @@ mod tests {
     fn html_and_cells() {
         assert_eq!(html("</summary><b>"), "&lt;/summary&gt;&lt;b&gt;");
         assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+
+    #[test]
+    fn cells_show_control_and_invisible_characters() {
+        // Found by tests/fuzz.rs: a session id cut to 8 characters left a
+        // tag character raw in the heading.
+        assert_eq!(
+            cell("🏴x\u{e0001}\u{1b}[2J"),
+            "🏴x\\<U\\+E0001\\>\\^\\[\\[2J"
+        );
     }
 }
