@@ -919,3 +919,31 @@ fn eight_real_sessions_four_at_a_time() {
     assert_eq!(by_files["cost_usd"], got["cost_usd"]);
     assert_eq!(by_files["sessions"], 8);
 }
+
+/// Counts and durations come from the input, which may say anything: sums
+/// saturate instead of overflowing (found by tests/fuzz.rs).
+#[test]
+fn sums_of_huge_counts_saturate() {
+    let big = u64::MAX;
+    let line = |s: &str| {
+        format!(
+            r#"{{"type":"result","subtype":"success","is_error":false,"session_id":"{s}","num_turns":{big},"duration_ms":{big},"usage":{{"input_tokens":{big},"output_tokens":1}}}}"#
+        )
+    };
+    let input = format!("{}\n{}\n", line("a"), line("b"));
+    let out = bin("cc-stats")
+        .arg("--json")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["turns"], big);
+    assert_eq!(v["duration_ms"]["total"], big);
+    assert_eq!(v["tokens"]["input"], big);
+}

@@ -28,7 +28,7 @@ impl Durations {
         values.sort_unstable();
         Durations {
             results: values.len(),
-            total: values.iter().sum(),
+            total: values.iter().fold(0, |a: u64, &v| a.saturating_add(v)),
             p50: percentile(values, 50),
             p95: percentile(values, 95),
             max: values.last().copied(),
@@ -163,7 +163,7 @@ impl Report {
         self.failed = self.status.error + self.status.incomplete;
         merge(&mut self.results, &s.results);
         self.error_results += s.error_results;
-        self.turns += s.turns;
+        self.turns = self.turns.saturating_add(s.turns);
         self.cost_usd += s.cost_usd.unwrap_or(0.0);
         self.tokens += s.tokens;
         self.tool_calls += s.tool_calls;

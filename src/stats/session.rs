@@ -25,11 +25,12 @@ pub struct Tokens {
 }
 
 impl std::ops::AddAssign for Tokens {
+    /// Saturating: counts come from the input, which may say anything.
     fn add_assign(&mut self, o: Tokens) {
-        self.input += o.input;
-        self.output += o.output;
-        self.cache_read += o.cache_read;
-        self.cache_creation += o.cache_creation;
+        self.input = self.input.saturating_add(o.input);
+        self.output = self.output.saturating_add(o.output);
+        self.cache_read = self.cache_read.saturating_add(o.cache_read);
+        self.cache_creation = self.cache_creation.saturating_add(o.cache_creation);
     }
 }
 
@@ -167,7 +168,7 @@ impl Session {
     /// A result: what it says, already read off the event.
     pub fn result(&mut self, r: ResultFields) {
         bump(&mut self.results, &r.subtype);
-        self.turns += r.num_turns;
+        self.turns = self.turns.saturating_add(r.num_turns);
         if let Some(cost) = r.cost {
             self.cost = Some(cost);
         }
