@@ -23,6 +23,28 @@ fn events(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
+/// `script` in the sandbox's shell, with stdin closed.
+fn shell(sandbox: &Sandbox, script: &str) -> std::process::Output {
+    sandbox.shell(script).stdin(Stdio::null()).output().unwrap()
+}
+
+/// `cc-stats --json` on a log, which must succeed.
+fn stats_of(sandbox: &Sandbox, log: &Path) -> Value {
+    let out = shell(sandbox, &format!("cc-stats --json < {}", log.display()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// What `cc-fmt --color never` shows of a log, which must succeed.
+fn shown(sandbox: &Sandbox, log: &Path) -> String {
+    let out = shell(
+        sandbox,
+        &format!("cc-fmt --color never < {}", log.display()),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
@@ -334,12 +356,7 @@ fn fan_out(remote: bool) {
     // The merged stream makes sense to cc-stats and cc-fmt.
     let all = sandbox.cwd().join("all.jsonl");
     std::fs::write(&all, &out.stdout).unwrap();
-    let stats = sandbox
-        .shell(&format!("cc-stats --json {}", all.display()))
-        .output()
-        .unwrap();
-    assert_eq!(stats.status.code(), Some(0), "{}", text(&stats.stderr));
-    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let stats = stats_of(&sandbox, &all);
     assert_eq!(stats["sessions"], 3, "{stats}");
     assert_eq!(stats["failed"], 0, "{stats}");
     assert_eq!(stats["errors"], serde_json::json!([]), "{stats}");
@@ -352,12 +369,7 @@ fn fan_out(remote: bool) {
         (stats["cost_usd"].as_f64().unwrap() - cost).abs() < 1e-9,
         "{stats}"
     );
-    let shown = sandbox
-        .shell(&format!("cc-fmt --color never {}", all.display()))
-        .output()
-        .unwrap();
-    assert_eq!(shown.status.code(), Some(0), "{}", text(&shown.stderr));
-    let shown = text(&shown.stdout);
+    let shown = shown(&sandbox, &all);
     // A lane per session: the first session's lines before the second
     // appeared are unlabelled, every later line carries its label.
     for lane in ["[1] ", "[2] ", "[3] "] {
@@ -387,33 +399,96 @@ fn a_failed_session_fails_the_batch() {
     std::fs::write(&tasks, "http:400\nhello\nhello again\n").unwrap();
 
     let all = sandbox.cwd().join("all.jsonl");
-    let gate = sandbox
-        .shell(&format!(
+    let gate = shell(
+        &sandbox,
+        &format!(
             "parallel -j3 --line-buffer 'cc-prompt {{}} | cc-run' :::: {} | tee {} | cc-stats --json",
             tasks.display(),
             all.display()
-        ))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        ),
+    );
     assert_eq!(gate.status.code(), Some(1), "{}", text(&gate.stderr));
     let stats: Value = serde_json::from_slice(&gate.stdout).unwrap();
     assert_eq!(stats["sessions"], 3, "{stats}");
     assert_eq!(stats["failed"], 1, "{stats}");
     assert_eq!(stats["errors"][0]["api_error_status"], 400, "{stats}");
 
-    let halted = sandbox
-        .shell(&format!(
+    let halted = shell(
+        &sandbox,
+        &format!(
             "parallel -j1 --halt now,fail=1 --line-buffer 'cc-prompt {{}} | cc-run' :::: {}",
             tasks.display()
-        ))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+        ),
+    );
     assert_ne!(halted.status.code(), Some(0), "{}", text(&halted.stderr));
     let results = events(&halted.stdout)
         .into_iter()
         .filter(|e| e["type"] == "result")
         .count();
     assert_eq!(results, 1, "the batch stopped after the failed session");
+}
+
+/// Issue 9, done-when 1 and 2: eight prompts through `parallel -j4`; cc-stats
+/// counts eight sessions and the sum of their costs, and cc-fmt shows eight
+/// labelled lanes, each with its footer.
+#[test]
+fn eight_prompts_through_parallel_make_eight_sessions_and_lanes() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let tasks = sandbox.cwd().join("tasks.txt");
+    let prompts: Vec<String> = (1..=8).map(|i| format!("task number {i}")).collect();
+    std::fs::write(&tasks, prompts.join("\n") + "\n").unwrap();
+    let all = sandbox.cwd().join("all.jsonl");
+    let out = shell(
+        &sandbox,
+        &format!(
+            "parallel -j4 --line-buffer 'cc-prompt {{}} | cc-run' :::: {} > {}",
+            tasks.display(),
+            all.display()
+        ),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = events(&std::fs::read(&all).unwrap());
+    let results: Vec<&Value> = events.iter().filter(|e| e["type"] == "result").collect();
+    assert_eq!(results.len(), 8);
+    let cost: f64 = results
+        .iter()
+        .map(|r| r["total_cost_usd"].as_f64().unwrap())
+        .sum();
+
+    let stats = stats_of(&sandbox, &all);
+    assert_eq!(stats["sessions"], 8, "{stats}");
+    assert_eq!(stats["per_session"].as_array().unwrap().len(), 8);
+    assert!(
+        (stats["cost_usd"].as_f64().unwrap() - cost).abs() < 1e-9,
+        "{} != {cost}",
+        stats["cost_usd"]
+    );
+
+    let shown = shown(&sandbox, &all);
+    for n in 1..=8 {
+        let lane: Vec<&str> = shown
+            .lines()
+            .filter(|l| {
+                // The first session's lines before a second appeared carry
+                // no label.
+                l.starts_with(&format!("[{n}] "))
+                    || (n == 1 && !l.starts_with('[') && !l.is_empty())
+            })
+            .collect();
+        assert!(
+            lane.iter().any(|l| l.contains("✓ success")),
+            "lane {n} has its footer:\n{shown}"
+        );
+        // Each lane's answer is its own prompt's echo.
+        let echo = lane
+            .iter()
+            .find(|l| l.contains("echo: task number"))
+            .unwrap_or_else(|| panic!("lane {n} shows its answer:\n{shown}"));
+        let prompt = echo.rsplit("echo: ").next().unwrap();
+        assert!(
+            lane.iter().any(|l| l.ends_with(&format!("❯ {prompt}"))),
+            "lane {n}'s answer follows its own prompt:\n{shown}"
+        );
+    }
 }

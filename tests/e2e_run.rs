@@ -132,6 +132,41 @@ fn prompt_into_run_prints_the_answer_and_a_result() {
     assert_none_left(&sandbox);
 }
 
+/// Issue 6's done-when: a result line over 256 KiB (2.1.332 writes `type`
+/// late in it) is found by cc-run, passes cc-check --strict, and cc-fmt
+/// shows it, every stage exiting 0.
+#[test]
+fn a_300_kb_result_passes_the_whole_pipeline() {
+    let api = MockApi::start();
+    let sandbox = Sandbox::new(&api);
+    let log = sandbox.cwd().join("session.jsonl");
+    let out = sandbox
+        .command("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; cc-prompt 'big: 300000' | cc-run \
+             | cc-check --output --strict | tee {} | cc-fmt --color never --max-lines 3",
+            log.display()
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let raw = std::fs::read_to_string(&log).unwrap();
+    // The result (the CLI reports the session idle after it).
+    let result = raw
+        .lines()
+        .rfind(|l| l.contains(r#""type":"result""#))
+        .expect("a result");
+    assert!(result.len() > 300_000, "{} bytes", result.len());
+    let shown = text(&out.stdout);
+    assert!(
+        shown.lines().last().unwrap().starts_with("✓ success"),
+        "{}",
+        &shown[shown.len().saturating_sub(500)..]
+    );
+}
+
 #[test]
 fn a_bash_tool_call_really_runs() {
     let api = MockApi::start();

@@ -19,6 +19,7 @@ fn example(name: &str) -> PathBuf {
 fn run(sandbox: &Sandbox, script: &str, args: &[&str]) -> Output {
     let mut cmd = sandbox.command("bash");
     cmd.arg(example(script)).args(args);
+    cmd.env_remove("GITHUB_STEP_SUMMARY");
     cmd.output().expect("run bash")
 }
 
@@ -77,14 +78,26 @@ fn replay_saved_shows_transcript_text_and_summary() {
 fn ci_step_passes_on_success_and_keeps_the_log() {
     let api = MockApi::start();
     let sandbox = Sandbox::new(&api);
-    let out = run(
-        &sandbox,
-        "ci-step.sh",
-        &["bash: echo from-ci", "--allowedTools", "Bash"],
-    );
+    // As on GitHub Actions: a job summary file to append to.
+    let summary = sandbox.cwd().join("step-summary.md");
+    std::fs::write(&summary, "earlier steps\n").unwrap();
+    let out = sandbox
+        .command("bash")
+        .arg(example("ci-step.sh"))
+        .args(["bash: echo from-ci", "--allowedTools", "Bash"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     assert!(stdout.contains("Tool finished: from-ci"), "{stdout}");
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("earlier steps\n## Session "), "{md}");
+    assert!(
+        md.contains("<details><summary>● Bash: <code>echo from-ci</code>"),
+        "{md}"
+    );
+    assert!(md.contains("## Results\n"), "{md}");
     let log = std::fs::read_to_string(sandbox.cwd().join("claude-session.jsonl")).unwrap();
     assert!(
         log.lines().any(|l| l.contains("\"type\":\"result\"")),
