@@ -293,16 +293,48 @@ fn a_recorded_permission_request_waits_for_its_answer() {
     // the stand-in waits; it could only miss a stand-in that is slow to run on).
     assert_eq!(s.next(Duration::from_millis(500)), None);
     let id = ask["request_id"].as_str().unwrap();
-    s.send(
-        &json!({"type": "control_response", "response": {"subtype": "success",
-        "request_id": id, "response": {"behavior": "allow"}}})
-        .to_string(),
-    );
+    let answer = json!({"type": "control_response", "response": {"subtype": "success",
+        "request_id": id, "response": {"behavior": "allow"}}});
+    s.send(&answer.to_string());
+    // Echoed, as the CLI echoes the host's answers (cc-fmt shows the outcome).
+    assert_eq!(s.next(STEP).unwrap(), answer);
     assert_eq!(s.next(STEP).unwrap()["state"], "running");
     let result = s.wait_for("the result", |e| e["type"] == "result");
     assert_eq!(result["subtype"], "success");
     let events = s.finish();
     assert_eq!(replays(&events), ["write the notes"]);
+}
+
+/// Each run is a session of its own: runs side by side (GNU parallel) are
+/// told apart by cc-fmt and cc-stats as real sessions are.
+#[test]
+fn each_run_is_a_new_session() {
+    let recorded: Value =
+        serde_json::from_str(include_str!("fixtures/demo.jsonl").lines().next().unwrap()).unwrap();
+    let recorded = recorded["session_id"].as_str().unwrap().to_owned();
+    let mut ids = vec![];
+    for _ in 0..2 {
+        let mut s = Stand::spawn(
+            &cc_replay(),
+            &[&["--no-delay", "--as-claude"][..], &CC_RUN[..7]].concat(),
+            false,
+        );
+        s.send(&user(PROMPT));
+        s.wait_for("the result", |e| e["type"] == "result");
+        let events = s.finish();
+        let mut seen: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e["session_id"].as_str())
+            .collect();
+        seen.dedup();
+        assert_eq!(seen.len(), 1, "one session id in a run: {seen:?}");
+        assert!(
+            !events.iter().any(|e| e.to_string().contains(&recorded)),
+            "the recording's session id is gone everywhere"
+        );
+        ids.push(seen[0].to_owned());
+    }
+    assert_ne!(ids[0], ids[1]);
 }
 
 #[test]

@@ -13,7 +13,11 @@
 //!   (a prompt where the recording echoed its own, a merged message after
 //!   the tool result); the recording's own echoes are left out, and so are
 //!   lines about its host's messages and requests (`command_lifecycle`,
-//!   `control_response`);
+//!   `control_response`), while the host's own answers to our requests
+//!   are echoed as the CLI echoes them;
+//! - each run is a new session: every session id of the recording is
+//!   replaced, wherever it appears, by a fresh one (so runs side by side,
+//!   under GNU parallel, are told apart as real sessions are);
 //! - `stream_event` lines only with `--include-partial-messages`;
 //! - `system/session_state_changed` running, idle (and requires_action
 //!   while a recorded permission request waits for its answer) when
@@ -45,7 +49,8 @@ const TOOL: &str = "cc-replay";
 /// `args` name the recording, else the demo; the rest of `args` are claude's.
 pub fn run(cli: &super::Cli, args: &[OsString]) -> Result<i32> {
     let claude = claude_args::parse(args)?;
-    let recording = load(cli, &claude)?;
+    let mut recording = load(cli, &claude)?;
+    fresh_sessions(&mut recording);
     if claude.version {
         let version = recording.version.as_deref().unwrap_or("unknown");
         let mut out = output::stdout();
@@ -90,6 +95,50 @@ fn load(cli: &super::Cli, claude: &ClaudeArgs) -> Result<Recording> {
             "--as-claude plays one recording; more than one FILE given",
         )),
     }
+}
+
+/// Gives each session id of the recording a fresh one, in every line.
+fn fresh_sessions(recording: &mut Recording) {
+    let mut fresh: Vec<(String, String)> = Vec::new();
+    let events = recording.turns.iter_mut().flatten();
+    for event in events {
+        let Some(old) = event.session.as_deref() else {
+            continue;
+        };
+        if !fresh.iter().any(|(o, _)| o == old) {
+            fresh.push((old.to_owned(), uuid::Uuid::new_v4().to_string()));
+        }
+    }
+    fresh.retain(|(old, _)| !old.is_empty());
+    for event in recording.turns.iter_mut().flatten() {
+        for (old, new) in &fresh {
+            if memchr::memmem::find(&event.line, old.as_bytes()).is_some() {
+                event.line = replace_all(&event.line, old.as_bytes(), new.as_bytes());
+            }
+            if event.session.as_deref() == Some(old) {
+                event.session = Some(new.clone());
+            }
+        }
+    }
+    if let Some((_, new)) = fresh
+        .iter()
+        .find(|(old, _)| recording.session.as_deref() == Some(old))
+    {
+        recording.session = Some(new.clone());
+    }
+}
+
+/// `hay` with every `from` replaced by `to`.
+fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut rest = 0;
+    for at in memchr::memmem::find_iter(hay, from) {
+        out.extend_from_slice(&hay[rest..at]);
+        out.extend_from_slice(to);
+        rest = at + from.len();
+    }
+    out.extend_from_slice(&hay[rest..]);
+    out
 }
 
 /// Whether the host asked for session states, as the real CLI reads it.
@@ -143,7 +192,7 @@ impl Stand {
                 Input::Message { message, uuid, .. } => self.echo(&message, uuid)?,
                 Input::Interrupt(id) => self.answer_interrupt(&id)?,
                 Input::Request(id, subtype) => self.refuse(&id, &subtype)?,
-                Input::Answer(id) => self.answered.push(id),
+                Input::Answer(id, line) => self.answer(id, &line)?,
                 Input::End => self.ended = true,
             }
         }
@@ -244,7 +293,7 @@ impl Stand {
                 }) => self.arrived(message, uuid, query)?,
                 Ok(Input::Interrupt(id)) => return Ok(Some(id)),
                 Ok(Input::Request(id, subtype)) => self.refuse(&id, &subtype)?,
-                Ok(Input::Answer(id)) => self.answered.push(id),
+                Ok(Input::Answer(id, line)) => self.answer(id, &line)?,
                 Ok(Input::End) | Err(RecvTimeoutError::Disconnected) => self.ended = true,
                 Err(RecvTimeoutError::Timeout) => return Ok(None),
             }
@@ -261,8 +310,11 @@ impl Stand {
         self.out.flush()?;
         while !self.ended {
             match self.rx.recv().unwrap_or(Input::End) {
-                Input::Answer(a) if a == id => break,
-                Input::Answer(a) => self.answered.push(a),
+                Input::Answer(a, line) if a == id => {
+                    self.emit(&line)?;
+                    break;
+                }
+                Input::Answer(a, line) => self.answer(a, &line)?,
                 Input::Message {
                     message,
                     uuid,
@@ -275,6 +327,14 @@ impl Stand {
         }
         self.state("running")?;
         Ok(None)
+    }
+
+    /// The host's answer to a request of ours: echoed, as the CLI echoes
+    /// it, and remembered.
+    fn answer(&mut self, id: String, line: &[u8]) -> Result<()> {
+        self.emit(line)?;
+        self.answered.push(id);
+        Ok(())
     }
 
     fn emit(&mut self, line: &[u8]) -> Result<()> {

@@ -27,8 +27,9 @@ pub enum Input {
     Interrupt(String),
     /// Another control request: its id and subtype.
     Request(String, String),
-    /// The host's answer to a request of ours (its id).
-    Answer(String),
+    /// The host's answer to a request of ours: its id, and the line, which
+    /// the CLI echoes on stdout.
+    Answer(String, Vec<u8>),
     End,
 }
 
@@ -93,7 +94,7 @@ fn input(reader: &mut Reader, line: &[u8]) -> std::result::Result<Option<Input>,
         "control_response" => top
             .object("response")
             .and_then(|r| r.str("request_id"))
-            .map(|id| Input::Answer(id.into_owned())),
+            .map(|id| Input::Answer(id.into_owned(), line.to_vec())),
         _ => None,
     })
 }
@@ -121,7 +122,7 @@ mod tests {
         assert!(matches!(input(&mut r, stop), Ok(Some(Input::Interrupt(id))) if id == "i-1"));
         let answer =
             br#"{"type":"control_response","response":{"subtype":"success","request_id":"r"}}"#;
-        assert!(matches!(input(&mut r, answer), Ok(Some(Input::Answer(id))) if id == "r"));
+        assert!(matches!(input(&mut r, answer), Ok(Some(Input::Answer(id, _))) if id == "r"));
         assert!(matches!(
             input(&mut r, br#"{"type":"keep_alive"}"#),
             Ok(None)

@@ -49,7 +49,8 @@ const ABOUT: &str = "Replay a recorded stream-json session, event by event";
 const LONG_ABOUT: &str = "\
 Replay a recorded stream-json session (the stdout of `claude -p --output-format \
 stream-json --verbose`, or of cc-run), event by event, flushed, with a pause \
-between events. Lines come out exactly as recorded.
+between events. Lines come out exactly as recorded; a line that is not a JSON \
+object is reported and skipped.
 
 Pacing: --no-delay plays as fast as the reader takes it; --delay DURATION \
 pauses that long between events (150ms, 2s; a bare number is milliseconds); \
@@ -72,8 +73,10 @@ other. An interrupt ends the turn; it exits when stdin ends. It replays, it \
 does not think: the answers are the recording's whatever is asked. Invoked \
 as `claude` (a symlink), cc-replay acts as --as-claude.
 
-Exit status: 0 done (or the reader went away), 1 a line too long to hold, \
-or a recording line that is not JSON (--as-claude), 2 usage or an unreadable file.";
+Exit status: 0 done (or the reader went away), 1 a line that is not a JSON \
+object or too long to hold (reported with its number and skipped; with \
+--as-claude the recording is refused before anything plays), 2 usage or an \
+unreadable file.";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -129,17 +129,23 @@ fn streamed_text_of_two_sessions_is_never_glued() {
     events.push(delta("a", "Hello "));
     events.extend(start("b", "m2"));
     events.push(delta("b", "Bonjour "));
-    events.push(delta("a", "world"));
+    events.push(delta("a", "world,\nand "));
     events.push(delta("b", "le monde"));
+    events.push(delta("a", "more"));
+    events.push(delta("b", "\net plus"));
     let input = events
         .iter()
         .map(Value::to_string)
         .collect::<Vec<_>>()
         .join("\n");
     let r = fmt(&["--color", "never"], &input);
+    // With two sessions, streamed text shows a whole line at a time, so
+    // words of one session never land on another's line, nor one line of
+    // a session cut in pieces by the other's.
     assert_eq!(
         r.out,
-        "Hello \n[1] ── session a (the lines above)\n[2] Bonjour \n[1] world\n[2] le monde\n"
+        "Hello \n[1] ── session a (the lines above)\n[1] world,\n[2] Bonjour le monde\n\
+         [1] and more\n[2] et plus\n"
     );
 }
 

@@ -80,6 +80,17 @@ pub struct Lane {
     pub mode: Option<String>,
     /// The indent in force when another lane took over.
     pub indent: usize,
+    /// With several lanes: streamed text not yet shown because its line
+    /// has not ended, with its role and the label owed before it.
+    pub partial: Option<Partial>,
+}
+
+/// Streamed text of one lane waiting for the end of its line.
+#[derive(Debug)]
+pub struct Partial {
+    pub role: Role,
+    pub label: Option<&'static str>,
+    pub text: String,
 }
 
 /// Every lane, and the one the last event went to.

@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use super::lanes::Call;
+use super::lanes::{Call, Partial};
 use super::{Pretty, line};
 use crate::fmt::event::{Block, Content, Event, string};
 use crate::fmt::sink::Sink;
@@ -50,21 +50,90 @@ impl Pretty {
         let parent = ev.parent();
         let show_thinking = self.opts.thinking;
         match self.streamed(lane, parent.as_deref()).step(&se) {
-            Step::Start(Kind::Text) => o.end_line()?,
-            Step::Start(Kind::Thinking) if show_thinking => {
+            Step::Start(Kind::Text) => {
+                self.flush_partial(lane, o)?;
                 o.end_line()?;
-                o.label(Role::Thinking, "∴ ")?;
-                o.set_indent(2);
             }
-            Step::Delta(Kind::Text, t) => o.text(Role::Plain, &t)?,
-            Step::Delta(Kind::Thinking, t) if show_thinking => o.text(Role::Thinking, &t)?,
+            Step::Start(Kind::Thinking) if show_thinking => {
+                self.flush_partial(lane, o)?;
+                o.end_line()?;
+                o.set_indent(2);
+                if self.lanes.multi() {
+                    self.lanes.get(lane).partial = Some(Partial {
+                        role: Role::Thinking,
+                        label: Some("∴ "),
+                        text: String::new(),
+                    });
+                } else {
+                    o.label(Role::Thinking, "∴ ")?;
+                }
+            }
+            Step::Delta(Kind::Text, t) => self.streamed_text(lane, Role::Plain, &t, o)?,
+            Step::Delta(Kind::Thinking, t) if show_thinking => {
+                self.streamed_text(lane, Role::Thinking, &t, o)?
+            }
             Step::Stop(kind) if kind == Kind::Text || show_thinking => {
+                self.flush_partial(lane, o)?;
                 o.end_line()?;
                 o.set_indent(0);
             }
             _ => {}
         }
         Ok(())
+    }
+
+    /// A piece of streamed text. With one lane it shows at once; with
+    /// several, whole lines show (a line is not cut by another session's
+    /// output) and the rest waits for its line's end or the block's.
+    fn streamed_text<W: Write>(
+        &mut self,
+        lane: usize,
+        role: Role,
+        t: &str,
+        o: &mut Sink<'_, W>,
+    ) -> io::Result<()> {
+        if !self.lanes.multi() {
+            return o.text(role, t);
+        }
+        let pending = &mut self.lanes.get(lane).partial;
+        if pending.as_ref().is_some_and(|p| p.role != role) {
+            self.flush_partial(lane, o)?;
+        }
+        let pending = self.lanes.get(lane).partial.get_or_insert_with(|| Partial {
+            role,
+            label: None,
+            text: String::new(),
+        });
+        pending.text.push_str(t);
+        let Some(end) = pending.text.rfind('\n') else {
+            return Ok(());
+        };
+        let rest = pending.text.split_off(end + 1);
+        let whole = std::mem::replace(&mut pending.text, rest);
+        let label = pending.label.take();
+        if let Some(label) = label {
+            o.label(role, label)?;
+        }
+        o.text(role, &whole)
+    }
+
+    /// Shows lane `lane`'s streamed text that waits for its line's end.
+    pub(super) fn flush_partial<W: Write>(
+        &mut self,
+        lane: usize,
+        o: &mut Sink<'_, W>,
+    ) -> io::Result<()> {
+        let Some(p) = self.lanes.get(lane).partial.take() else {
+            return Ok(());
+        };
+        if p.text.is_empty() {
+            // An empty block shows nothing, not even its label.
+            return Ok(());
+        }
+        if let Some(label) = p.label {
+            o.label(p.role, label)?;
+        }
+        o.text(p.role, &p.text)
     }
 
     pub(super) fn assistant<W: Write>(

@@ -86,6 +86,13 @@ impl Pretty {
         o: &mut Sink<'_, W>,
     ) -> io::Result<()> {
         self.nest(lane, ev, o);
+        // Another event of the lane may print: the streamed text so far
+        // goes first (a label with no text yet waits, across noise such as
+        // thinking_tokens).
+        let waiting = self.lanes.get(lane).partial.as_ref();
+        if ev.kind() != "stream_event" && waiting.is_some_and(|p| !p.text.is_empty()) {
+            self.flush_partial(lane, o)?;
+        }
         match ev.kind() {
             "stream_event" => self.stream_event(lane, ev, o)?,
             "assistant" => self.assistant(lane, ev, o)?,
@@ -184,6 +191,14 @@ impl Pretty {
     /// never reached its result says so.
     pub fn finish<W: Write>(&mut self, o: &mut Sink<'_, W>) -> io::Result<()> {
         let count = self.lanes.all().count();
+        for lane in 0..count {
+            if self.lanes.get(lane).partial.is_some() {
+                if self.active != Some(lane) {
+                    self.switch(lane, o)?;
+                }
+                self.flush_partial(lane, o)?;
+            }
+        }
         for lane in 0..count {
             if self.lanes.get(lane).held.is_some() {
                 if self.active != Some(lane) {
