@@ -823,3 +823,43 @@ fn sigkill_of_cc_run_ends_a_grandchild_that_shed_the_group_and_the_mark() {
         assert_argv_gone(&["sleep", &secs]);
     }
 }
+
+/// A prompt cc-run denies itself counts for --fail-on-denial even when the
+/// CLI's result lists no denial (the offline stand-in's does not), and a
+/// prompt nobody can answer is denied with a line on stderr.
+#[test]
+fn denials_made_by_cc_run_count_for_fail_on_denial() {
+    let request = r#"{"type":"control_request","request_id":"r1","request":{"subtype":"can_use_tool","tool_name":"Write","input":{"file_path":"x"},"tool_use_id":"t1"}}"#;
+    let result = r#"{"type":"result","subtype":"success","is_error":false,"result":"ok","session_id":"s","num_turns":1,"duration_ms":1,"total_cost_usd":0}"#;
+    let script = format!(
+        "read prompt; echo '{{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}}'; \
+         echo '{request}'; read answer; printf '%s\\n' \"$answer\" >&2; echo '{result}'; cat > /dev/null"
+    );
+    for (args, why) in [
+        (
+            &["--permit", "false"][..],
+            "permission request #1 (Write): denied: denied by the --permit policy",
+        ),
+        (
+            &["--ask"][..],
+            "no one can answer: cc-run's input has ended",
+        ),
+    ] {
+        let out = bin("cc-run")
+            .arg("--claude")
+            .arg(scripted())
+            .env("FAKE_SCRIPT", &script)
+            .args(args)
+            .args(["--fail-on-denial", "--verbose", "--prompt", "write x"])
+            .write_stdin("")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(6), "{args:?}: {stderr}");
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cc-run: permission denied for Write (--fail-on-denial)"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

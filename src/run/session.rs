@@ -137,6 +137,10 @@ struct Run<'a> {
     result_at: Option<Instant>,
     /// cc-run ended claude after `--exit-grace`: its status is the result's.
     after_result: bool,
+    /// Tools whose permission prompt cc-run itself denied (policy, timeout,
+    /// nobody to ask): counted by `--fail-on-denial` whatever the CLI
+    /// reports.
+    denied_here: Vec<String>,
 }
 
 /// One attempt: starts claude with the input of `source`, runs it to its
@@ -204,6 +208,7 @@ pub async fn attempt(
         closed_at: None,
         result_at: None,
         after_result: false,
+        denied_here: Vec::new(),
     };
     let mut outcome = Outcome::default();
     let mut status = None;
@@ -312,6 +317,9 @@ pub async fn attempt(
             }
             _ = sleep_until(until) => break,
         }
+    }
+    for tool in std::mem::take(&mut run.denied_here) {
+        outcome.observe(&Notable::Denied { tool });
     }
     run.group.end_members(run.plan.grace).await;
     let status = status.unwrap_or(ChildEnd::Unknown);
@@ -473,13 +481,34 @@ impl Run<'_> {
             }),
         };
         let line = match decision {
-            Decision::Allow => control::allow(id, &input),
-            Decision::Deny(message) => control::deny(id, &message),
+            Decision::Allow => {
+                self.note(&format!("permission request #{n} ({tool}): allowed"));
+                control::allow(id, &input)
+            }
+            Decision::Deny(message) => {
+                self.note(&format!(
+                    "permission request #{n} ({tool}): denied: {message}"
+                ));
+                self.denied(&tool);
+                control::deny(id, &message)
+            }
             Decision::Answer(payload) => match self.channel.take(id) {
-                Some(p) => control::answer(id, &control::complete(&p, &payload)),
+                Some(p) => {
+                    self.note(&format!(
+                        "permission request #{n} ({tool}): answered by the policy"
+                    ));
+                    control::answer(id, &control::complete(&p, &payload))
+                }
                 None => return,
             },
-            Decision::Ask if self.channel.input_ended() => control::deny(id, NOBODY),
+            Decision::Ask if self.channel.input_ended() => {
+                crate::app::warn(
+                    "cc-run",
+                    format!("permission request #{n} ({tool}): {NOBODY}; denied"),
+                );
+                self.denied(&tool);
+                control::deny(id, NOBODY)
+            }
             Decision::Ask => {
                 if let Some(t) = self.plan.ask_timeout {
                     self.channel.set_deadline(id, std::time::Instant::now() + t);
@@ -487,9 +516,15 @@ impl Run<'_> {
                 return;
             }
         };
-        self.note(&format!("answered permission request #{n} ({tool})"));
         self.channel.take(id);
         self.input.send(line);
+    }
+
+    /// A tool whose prompt cc-run denied, for `--fail-on-denial`.
+    fn denied(&mut self, tool: &str) {
+        if !self.denied_here.iter().any(|t| t == tool) {
+            self.denied_here.push(tool.to_owned());
+        }
     }
 
     /// A request ccpipe does not serve: answered at once with an error, so
@@ -520,6 +555,7 @@ impl Run<'_> {
                 "cc-run",
                 format!("permission request #{} ({}): {why}; denied", p.n, p.tool),
             );
+            self.denied(&p.tool);
             self.input.send(control::deny(&p.id, &why));
         }
         self.maybe_close();
@@ -542,6 +578,7 @@ impl Run<'_> {
                 "cc-run",
                 format!("permission request #{} ({}): {NOBODY}; denied", p.n, p.tool),
             );
+            self.denied(&p.tool);
             self.input.send(control::deny(&p.id, NOBODY));
         }
         self.maybe_close();
