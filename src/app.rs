@@ -25,7 +25,7 @@ pub fn main_from<C: Parser>(
     args: impl IntoIterator<Item = std::ffi::OsString>,
     run: fn(C) -> Result<i32, Error>,
 ) -> ! {
-    let cli = C::try_parse_from(args).unwrap_or_else(|err| usage_error(err));
+    let cli = C::try_parse_from(args).unwrap_or_else(|err| usage_error(tool, err));
     let code = match run(cli) {
         Ok(code) => code,
         Err(err) => report(tool, &err),
@@ -58,8 +58,10 @@ fn safe(msg: &str) -> String {
 
 /// clap's own messages: help and version as clap prints them; a usage
 /// error quotes the arguments (a hostile file name among them), so it is
-/// printed like every other message, uncoloured.
-fn usage_error(err: clap::Error) -> ! {
+/// printed like every other message, uncoloured, and starts as every other
+/// does: `<tool>: invalid value '0' for '--speed <X>': ...`, then clap's
+/// usage line and its hint.
+fn usage_error(tool: &str, err: clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(
         err.kind(),
@@ -70,6 +72,10 @@ fn usage_error(err: clap::Error) -> ! {
         err.exit()
     }
     let text = err.render().to_string();
+    let text = match text.strip_prefix("error: ") {
+        Some(rest) => format!("{tool}: {rest}"),
+        None => format!("{tool}: {text}"),
+    };
     let _ = std::io::stderr().lock().write_all(safe(&text).as_bytes());
     std::process::exit(err.exit_code())
 }
