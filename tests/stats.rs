@@ -947,3 +947,27 @@ fn sums_of_huge_counts_saturate() {
     assert_eq!(v["duration_ms"]["total"], big);
     assert_eq!(v["tokens"]["input"], big);
 }
+
+/// The README's sample output is what cc-stats prints on those fixtures.
+#[test]
+fn the_readme_sample_is_true() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let cmd = "$ cd tests/fixtures && cc-stats ";
+    let at = readme.find(cmd).expect("the sample in the README");
+    let rest = &readme[at + cmd.len()..];
+    let (args, rest) = rest.split_once('\n').unwrap();
+    let shown = &rest[..rest.find("```").unwrap()];
+    let files: Vec<PathBuf> = args.split_whitespace().map(fixture).collect();
+    let out = bin("cc-stats")
+        .args(["--color", "never"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(printed, shown);
+}
