@@ -235,7 +235,7 @@ fn http_400_exits_1_with_the_apis_message() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "cc-run: the session ended with an error (success, HTTP 400): API Error: 400 scripted 400\n"
+        "cc-run: the session ended with an error (HTTP 400): API Error: 400 scripted 400\n"
     );
 }
 

@@ -240,7 +240,7 @@ fn an_error_result_exits_1_with_the_apis_message() {
         .assert()
         .code(1)
         .stderr(
-            "cc-run: the session ended with an error (success, HTTP 400): \
+            "cc-run: the session ended with an error (HTTP 400): \
              API Error: 400 scripted 400\n",
         );
 }

@@ -285,15 +285,20 @@ impl Outcome {
         if let Some(failure) = code.and_then(|c| explain(c, &detail(status, agreeing(c)))) {
             return Err(failure);
         }
-        let what = match status {
-            Some(s) => format!("{}, HTTP {s}", result.subtype),
-            None => result.subtype.clone(),
+        // An API failure can come as subtype "success" with is_error: the
+        // subtype then says nothing.
+        let subtype = Some(result.subtype.as_str()).filter(|s| *s != "success");
+        let what = match (subtype, status) {
+            (Some(t), Some(s)) => format!(" ({t}, HTTP {s})"),
+            (None, Some(s)) => format!(" (HTTP {s})"),
+            (Some(t), None) => format!(" ({t})"),
+            (None, None) => String::new(),
         };
         let text = crate::sanitize::one_line(&result.text);
         Err(Failure {
             code: exit::FAILURE,
             message: format!(
-                "the session ended with an error ({what}): {}",
+                "the session ended with an error{what}: {}",
                 truncate(&text, 400)
             ),
         })
