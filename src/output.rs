@@ -7,18 +7,115 @@
 //! surfaces as `BrokenPipe` and is turned into a quiet exit by
 //! [`crate::error::Error::io`].
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::lines::{self, LineError, LineReader, SourceName};
 
 /// Buffered, locked stdout.
-pub type Out = BufWriter<StdoutLock<'static>>;
+pub type Out = BufWriter<Stdout>;
 
-/// Opens stdout for a stage.
+/// Opens stdout for a stage that writes data (events, values, `-r` text):
+/// exact to a pipe or a file; on a terminal, control and invisible
+/// characters are made visible ([`crate::sanitize`]), so text from a
+/// session cannot drive the terminal (`cc-filter -r .result` on a result
+/// that holds `ESC]0;...BEL`).
 pub fn stdout() -> Out {
-    BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+    let lock = io::stdout().lock();
+    let held = lock.is_terminal().then(Vec::new);
+    BufWriter::with_capacity(64 * 1024, Stdout { lock, held })
+}
+
+/// Opens stdout for a view for people (cc-fmt, cc-stats): written as is,
+/// as such a view makes its text safe itself and adds its own colours.
+pub fn screen() -> Out {
+    BufWriter::with_capacity(
+        64 * 1024,
+        Stdout {
+            lock: io::stdout().lock(),
+            held: None,
+        },
+    )
+}
+
+/// Locked stdout, made safe when it is a terminal.
+pub struct Stdout {
+    lock: StdoutLock<'static>,
+    /// On a terminal: bytes written and not yet shown (an incomplete UTF-8
+    /// sequence, or a run of joiners the next bytes may complete).
+    held: Option<Vec<u8>>,
+}
+
+impl Stdout {
+    /// Shows what is held: all of it, or (`all` false) what the next bytes
+    /// cannot change.
+    fn show(&mut self, all: bool) -> io::Result<()> {
+        let Some(held) = self.held.as_mut() else {
+            return Ok(());
+        };
+        let clean = |s: &[u8]| {
+            let text = std::str::from_utf8(s).unwrap_or_default();
+            crate::sanitize::clean(text).into_owned()
+        };
+        let settled = |s: &[u8]| {
+            let text = std::str::from_utf8(s).unwrap_or_default();
+            if all {
+                s.len()
+            } else {
+                crate::sanitize::settled_len(text)
+            }
+        };
+        let mut shown = 0;
+        loop {
+            let rest = &held[shown..];
+            let (valid, bad) = match std::str::from_utf8(rest) {
+                Ok(_) => (rest.len(), None),
+                Err(e) => (e.valid_up_to(), Some(e.error_len())),
+            };
+            match bad {
+                // Invalid bytes: shown as U+FFFD, and on.
+                Some(Some(n)) => {
+                    self.lock.write_all(clean(&rest[..valid]).as_bytes())?;
+                    self.lock.write_all("\u{fffd}".as_bytes())?;
+                    shown += valid + n;
+                }
+                // A sequence cut short at the end of what is held.
+                Some(None) if all => {
+                    self.lock.write_all(clean(&rest[..valid]).as_bytes())?;
+                    self.lock.write_all("\u{fffd}".as_bytes())?;
+                    shown = held.len();
+                    break;
+                }
+                Some(None) | None => {
+                    let cut = settled(&rest[..valid]);
+                    self.lock.write_all(clean(&rest[..cut]).as_bytes())?;
+                    shown += cut;
+                    break;
+                }
+            }
+        }
+        held.drain(..shown);
+        Ok(())
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.held.as_mut() {
+            None => self.lock.write(buf),
+            Some(held) => {
+                held.extend_from_slice(buf);
+                self.show(false)?;
+                Ok(buf.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.show(true)?;
+        self.lock.flush()
+    }
 }
 
 /// Where a line came from, for error messages: `source:line`.

@@ -384,3 +384,73 @@ fn a_usage_error_on_a_terminal_quotes_a_hostile_argument_safely() {
     assert!(err.contains("unexpected argument"), "{err}");
     assert_terminal_safe(&err);
 }
+
+/// What a data stage writes on a terminal: control and invisible characters
+/// made visible; to a pipe the same stage writes the data exactly.
+fn on_a_terminal(tool: &str, args: &[&str]) -> Vec<u8> {
+    use std::io::Read;
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let slave = std::fs::File::from(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin(tool))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(slave)
+        .spawn()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{tool} {args:?}: {status:?}");
+    let mut shown = vec![];
+    let mut buf = [0u8; 4096];
+    // Drop every handle on the slave: then a read past the output is EIO.
+    drop(child);
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        shown.extend_from_slice(&buf[..n]);
+    }
+    shown
+}
+
+#[test]
+fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("esc.jsonl");
+    std::fs::write(
+        &file,
+        "{\"type\":\"keep_alive\",\"result\":\"a\\u001b]0;pwned\\u0007b \u{9b}c \u{202e}d 👨\u{200d}👩\"}\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for (tool, args) in [
+        ("cc-filter", vec!["-r", ".result", path]),
+        ("cc-replay", vec!["--no-delay", path]),
+        ("cc-check", vec!["--output", path]),
+    ] {
+        let shown = String::from_utf8(on_a_terminal(tool, &args)).unwrap();
+        assert_terminal_safe(&shown);
+        assert!(
+            !shown.contains('\u{9b}') && !shown.contains('\u{202e}'),
+            "{tool}: {shown:?}"
+        );
+        assert!(
+            shown.contains("<U+009B>") && shown.contains("<U+202E>"),
+            "{tool}: {shown:?}"
+        );
+        assert!(
+            shown.contains("👨\u{200d}👩"),
+            "emoji sequences stay whole: {shown:?}"
+        );
+        // To a pipe: the data, exactly.
+        let piped = bin(tool).args(&args).output().unwrap().stdout;
+        let exact = if tool == "cc-filter" {
+            "a\u{1b}]0;pwned\u{7}b \u{9b}c \u{202e}d 👨\u{200d}👩\n"
+                .as_bytes()
+                .to_vec()
+        } else {
+            std::fs::read(&file).unwrap()
+        };
+        assert_eq!(piped, exact, "{tool}");
+    }
+}

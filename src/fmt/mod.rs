@@ -170,7 +170,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut bad = false;
     let mut reader = Reader::default();
     crate::interrupt::finish_input_on_sigint(&cli.input.files);
-    let mut out = output::stdout();
+    let mut out = output::screen();
     output::each_line(
         &cli.input.files,
         cli.input.max_line,

@@ -60,7 +60,7 @@ pub struct Cli {
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
-    let mut out = output::stdout();
+    let mut out = output::screen();
     let mut reader = Reader::default();
     let mut tally = Tally::default();
     let mut bad = false;
