@@ -5,7 +5,9 @@
 //! are dropped; blank lines are skipped; a last line without `\n` is still a
 //! line. The buffer grows for long lines up to a configurable cap (lines of
 //! hundreds of MB are normal in tool results) and shrinks back afterwards, so
-//! memory is bounded by the longest line, not by the input.
+//! memory is bounded by the longest line, not by the input: a line of 256 MiB
+//! costs about 256 MiB, as the buffer's room beyond what has been read is
+//! reserved, not touched.
 //!
 //! Before any `read` that may block, the reader calls an `idle` hook: stages
 //! flush their output there, so bulk input streams in large writes while a
@@ -24,6 +26,9 @@ pub const DEFAULT_MAX_LINE: usize = 1 << 30;
 const INITIAL_BUF: usize = 256 * 1024;
 /// The least a full buffer grows by.
 const GROW_MIN: usize = 256 * 1024;
+/// The most of the buffer's reserved room made ready (zeroed) for one read:
+/// room never read into is never touched, so it costs no memory.
+const READ_AHEAD: usize = 256 * 1024;
 /// A buffer grown past this for a long line is given back once drained;
 /// below it, it is kept (regrowing it for every long line costs more).
 const SHRINK_ABOVE: usize = 64 * 1024 * 1024;
@@ -79,6 +84,8 @@ impl fmt::Display for LineError {
 /// Splits a byte stream into lines; see the module docs.
 pub struct LineReader<R> {
     src: R,
+    /// `buf.len()` bytes are initialised (read into, or zeroed for the next
+    /// read); the rest of its capacity is room not yet touched.
     buf: Vec<u8>,
     /// Start of unconsumed data in `buf`.
     start: usize,
@@ -181,7 +188,7 @@ impl<R: Read> LineReader<R> {
         &mut self,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Option<(usize, usize)>, LineError> {
-        if self.start == self.end && self.buf.len() > SHRINK_ABOVE {
+        if self.start == self.end && self.buf.capacity() > SHRINK_ABOVE {
             self.buf = vec![0; INITIAL_BUF];
             self.start = 0;
             self.end = 0;
@@ -249,22 +256,28 @@ impl<R: Read> LineReader<R> {
 
     /// Ensures free space at the end of `buf`: compacts, then grows.
     fn make_room(&mut self) {
-        if self.start > 0 && (self.end == self.buf.len() || self.start >= self.buf.len() / 2) {
+        let cap = self.buf.capacity();
+        if self.start > 0 && (self.end == cap || self.start >= cap / 2) {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.scanned -= self.start;
             self.start = 0;
         }
-        if self.end == self.buf.len() {
-            // Grow by an eighth (at least GROW_MIN), not by doubling: a line
-            // of 256 MiB then costs at most about 1.125 times its size (the
-            // zeroed growth is what becomes resident), and large reallocations
-            // move pages instead of copying them.
-            let len = self.buf.len();
-            let new_len = (len + (len / 8).max(GROW_MIN))
+        if self.end == cap {
+            // Grow by an eighth (at least GROW_MIN), not by doubling: large
+            // reallocations move pages (mremap) instead of copying them, and
+            // the room is only reserved, so what becomes resident is what
+            // has been read plus at most READ_AHEAD.
+            let new_cap = (cap + (cap / 8).max(GROW_MIN))
                 .min(self.max.saturating_add(2))
-                .max(len + 1);
-            self.buf.resize(new_len, 0);
+                .max(cap + 1);
+            self.buf.reserve_exact(new_cap - self.buf.len());
+        }
+        if self.end == self.buf.len() {
+            // Safe code reads only into initialised bytes: zero the next
+            // stretch of room, not all of it.
+            let ready = (self.buf.capacity() - self.end).min(READ_AHEAD);
+            self.buf.resize(self.end + ready, 0);
         }
     }
 }
@@ -382,6 +395,25 @@ mod tests {
     }
 
     #[test]
+    fn room_not_read_into_is_not_touched() {
+        // A long line through small reads (as from a pipe): the buffer's
+        // initialised part stays within READ_AHEAD of what was read.
+        let long = vec![b'x'; 40 * GROW_MIN + 3];
+        let input = [&long[..], b"\n"].concat();
+        let pieces = input.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+        let mut r = LineReader::new(Chunks(pieces));
+        let (_, line) = r.next_line(&mut || Ok(())).unwrap().unwrap();
+        assert_eq!(line, &long[..]);
+        assert!(r.buf.capacity() > long.len());
+        assert!(
+            r.buf.len() <= r.end + READ_AHEAD,
+            "{} {}",
+            r.buf.len(),
+            r.end
+        );
+    }
+
+    #[test]
     fn over_long_line_is_reported_and_skipped() {
         let mut input = b"ok\n".to_vec();
         input.extend(vec![b'y'; 5000]);
@@ -455,9 +487,14 @@ mod tests {
             if self.0.is_empty() {
                 return Ok(0);
             }
-            let chunk = self.0.remove(0);
-            buf[..chunk.len()].copy_from_slice(&chunk);
-            Ok(chunk.len())
+            // A chunk larger than `buf` is handed out over several reads.
+            let n = self.0[0].len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[0][..n]);
+            self.0[0].drain(..n);
+            if self.0[0].is_empty() {
+                self.0.remove(0);
+            }
+            Ok(n)
         }
     }
 
