@@ -139,6 +139,12 @@ parity! {
     jq_kind_update: ["(.. | numbers) |= . + 1"];
     jq_with_entries_general: [r#"with_entries(select(.key != "session_id" and .key != "uuid"))"#];
     jq_entries_round_trip: ["to_entries | from_entries"];
+    // Built in part: counting needs only the kind of each member, --slurp
+    // builds each line as far as the program reads the array's elements.
+    jq_counts: [".message | objects | [(.content | length), keys, keys_unsorted]"];
+    jq_slurp_usage_sum: ["-s", r#"[.[] | select(.type=="result") | .usage.output_tokens] | add"#];
+    jq_slurp_cost_sum: ["-s", r#"map(select(.type=="result") | .total_cost_usd) | add"#];
+    jq_slurp_length: ["-s", "length, (.[0] | length)"];
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {
@@ -651,4 +657,26 @@ fn join_is_jaqs_join() {
             text(&out.stderr)
         );
     }
+}
+
+/// A runtime error on an input built in part is run again on the whole
+/// input, so that its message quotes the value as it is (with --slurp, the
+/// lines are kept for that).
+#[test]
+fn errors_on_partly_built_input_quote_the_whole_value() {
+    let input = "{\"a\":[1,2],\"b\":\"x\"}\n{\"a\":{\"q\":3}}\n";
+    for args in [
+        &["-c", ".a | select(.) | .q"][..],
+        &["-c", "-s", ".[] | .a | select(.) | .q"],
+    ] {
+        let out = run_stdin(args, input);
+        assert_eq!(out.status.code(), Some(5), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("cannot index [1,2] with \"q\""),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run_stdin(&["-c", "-s", "map(.a | length)"], input);
+    assert_eq!(text(&out.stdout), "[2,1]\n");
 }

@@ -385,6 +385,18 @@ impl Analysis {
                 self.eval_all(f, &each);
                 vec![Abs::Other]
             }
+            ("length" | "keys" | "keys_unsorted", []) => {
+                // The number of members, or their keys: each member's kind
+                // (a string's length needs the string: scalars are whole).
+                if let Abs::In(path) = x {
+                    let each = Need::Part(Box::new(crate::json::Tree {
+                        keys: Default::default(),
+                        each: Some(Need::shape()),
+                    }));
+                    at(&mut self.need, path, each);
+                }
+                vec![Abs::Other]
+            }
             ("first" | "last", []) => {
                 self.shape(x);
                 vec![Self::child(x, Step::Each)]
@@ -470,14 +482,21 @@ mod tests {
     }
 
     #[test]
+    fn counting_needs_the_kind_of_each_member() {
+        assert_eq!(
+            of("{id: .uuid, blocks: (.message.content? | length)}"),
+            "{message:{content:{[]:{}}},uuid:*}"
+        );
+        assert_eq!(of(".message | keys"), "{message:{[]:{}}}");
+    }
+
+    #[test]
     fn anything_unknown_needs_everything() {
         for code in [
             ".",
             "..",
             "del(.message)",
             ".a = 1",
-            "keys",
-            "length",
             "to_entries",
             "tostring",
             ". as $x | $x",
