@@ -371,6 +371,8 @@ impl Analysis {
                 vec![x.clone()]
             }
             ("empty", []) => vec![],
+            // Constants read nothing.
+            ("null" | "true" | "false" | "nan" | "infinite", []) => vec![Abs::Other],
             (name, []) if BY_KIND.contains(&name) => {
                 self.shape(x);
                 vec![x.clone()]
@@ -488,6 +490,7 @@ mod tests {
             "{message:{content:{[]:{}}},uuid:*}"
         );
         assert_eq!(of(".message | keys"), "{message:{[]:{}}}");
+        assert_eq!(of("{sub: (.subtype // null), t: true}"), "{subtype:*}");
     }
 
     #[test]
