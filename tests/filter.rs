@@ -131,6 +131,20 @@ parity! {
     jq_truthiness_only: [r#"select(.message and .session_id) | .uuid"#];
     jq_map_types: [r#".message | objects | .content | arrays | map(.type)"#];
     jq_arg_select: ["--arg", "t", "tool_result", r#"select(.message | objects | .content[]?.type? == $t) | .uuid"#];
+    // Natives for jaq-std definitions (src/filter/jq.rs).
+    jq_walk_numbers: [".. | numbers"];
+    jq_walk_strings_len: ["[.. | strings | length] | add"];
+    jq_kind_selections: ["[.. | scalars | type], [.. | iterables | length], [.[] | values | type], [.. | booleans], [.. | arrays | length], [.. | objects | keys]"];
+    jq_kind_paths: ["[paths(numbers)], del(.. | nulls), [path(.. | strings)]"];
+    jq_kind_update: ["(.. | numbers) |= . + 1"];
+    jq_with_entries_general: [r#"with_entries(select(.key != "session_id" and .key != "uuid"))"#];
+    jq_entries_round_trip: ["to_entries | from_entries"];
+    // Built in part: counting needs only the kind of each member, --slurp
+    // builds each line as far as the program reads the array's elements.
+    jq_counts: [".message | objects | [(.content | length), keys, keys_unsorted]"];
+    jq_slurp_usage_sum: ["-s", r#"[.[] | select(.type=="result") | .usage.output_tokens] | add"#];
+    jq_slurp_cost_sum: ["-s", r#"map(select(.type=="result") | .total_cost_usd) | add"#];
+    jq_slurp_length: ["-s", "length, (.[0] | length)"];
 }
 
 fn run_stdin(args: &[&str], input: &str) -> std::process::Output {
@@ -451,6 +465,7 @@ fn help_shows_examples_and_exit_statuses() {
         "{help}"
     );
     assert!(help.contains("5  a runtime error"), "{help}");
+    // Wherever the help text wraps.
     let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(words.contains("the next event is processed"), "{help}");
 }
@@ -642,4 +657,26 @@ fn join_is_jaqs_join() {
             text(&out.stderr)
         );
     }
+}
+
+/// A runtime error on an input built in part is run again on the whole
+/// input, so that its message quotes the value as it is (with --slurp, the
+/// lines are kept for that).
+#[test]
+fn errors_on_partly_built_input_quote_the_whole_value() {
+    let input = "{\"a\":[1,2],\"b\":\"x\"}\n{\"a\":{\"q\":3}}\n";
+    for args in [
+        &["-c", ".a | select(.) | .q"][..],
+        &["-c", "-s", ".[] | .a | select(.) | .q"],
+    ] {
+        let out = run_stdin(args, input);
+        assert_eq!(out.status.code(), Some(5), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("cannot index [1,2] with \"q\""),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run_stdin(&["-c", "-s", "map(.a | length)"], input);
+    assert_eq!(text(&out.stdout), "[2,1]\n");
 }

@@ -371,6 +371,8 @@ impl Analysis {
                 vec![x.clone()]
             }
             ("empty", []) => vec![],
+            // Constants read nothing.
+            ("null" | "true" | "false" | "nan" | "infinite", []) => vec![Abs::Other],
             (name, []) if BY_KIND.contains(&name) => {
                 self.shape(x);
                 vec![x.clone()]
@@ -383,6 +385,18 @@ impl Analysis {
                 self.shape(x);
                 let each = Self::child(x, Step::Each);
                 self.eval_all(f, &each);
+                vec![Abs::Other]
+            }
+            ("length" | "keys" | "keys_unsorted", []) => {
+                // The number of members, or their keys: each member's kind
+                // (a string's length needs the string: scalars are whole).
+                if let Abs::In(path) = x {
+                    let each = Need::Part(Box::new(crate::json::Tree {
+                        keys: Default::default(),
+                        each: Some(Need::shape()),
+                    }));
+                    at(&mut self.need, path, each);
+                }
                 vec![Abs::Other]
             }
             ("first" | "last", []) => {
@@ -470,14 +484,22 @@ mod tests {
     }
 
     #[test]
+    fn counting_needs_the_kind_of_each_member() {
+        assert_eq!(
+            of("{id: .uuid, blocks: (.message.content? | length)}"),
+            "{message:{content:{[]:{}}},uuid:*}"
+        );
+        assert_eq!(of(".message | keys"), "{message:{[]:{}}}");
+        assert_eq!(of("{sub: (.subtype // null), t: true}"), "{subtype:*}");
+    }
+
+    #[test]
     fn anything_unknown_needs_everything() {
         for code in [
             ".",
             "..",
             "del(.message)",
             ".a = 1",
-            "keys",
-            "length",
             "to_entries",
             "tostring",
             ". as $x | $x",

@@ -18,9 +18,44 @@ pub type Filter = jaq_core::Filter<data::JustLut<Val>>;
 /// defines it with path updates and a fold, the slowest step of many
 /// expressions. Any other input takes jaq's definition, for its results
 /// and its errors.
+///
+/// `to_entries` on an object and `from_entries` on an array of objects with
+/// string keys are natives too (jaq-std's fold rebuilds the object once per
+/// member); other inputs take jaq's definitions, as `join` does. A jq
+/// definition sees the definitions before it, so `with_entries` is defined
+/// again to use them.
+///
+/// `null` is a native constant (jaq-std: `[][0]`, an array built and
+/// indexed each time).
+///
+/// The kind tests and selections (`type`, `isnumber`, `numbers`,
+/// `scalars`...) are natives too: jaq-std defines them with comparisons
+/// (`select(. > true and . < "")`), a dozen interpreter steps for each value
+/// of a `.. | numbers` walk. The natives decide on the same order of kinds
+/// (null < booleans < numbers < strings < arrays < objects), and the
+/// selections work in paths and updates as `select` does (`del(.. | nulls)`).
 const PRELUDE: &str = r#"def env: $ENV;
 def join($s): _ccpipe_join($s)
-  // (.[] |= tostring | .[:-1][] += $s | reduce .[] as $x (""; . + $x));"#;
+  // (.[] |= tostring | .[:-1][] += $s | reduce .[] as $x (""; . + $x));
+def null: _ccpipe_null;
+def type: _ccpipe_type;
+def isboolean: _ccpipe_is_boolean;
+def isnumber: _ccpipe_is_number;
+def isstring: _ccpipe_is_string;
+def isarray: _ccpipe_is_array;
+def isobject: _ccpipe_is_object;
+def values: _ccpipe_values;
+def nulls: _ccpipe_nulls;
+def booleans: _ccpipe_booleans;
+def numbers: _ccpipe_numbers;
+def strings: _ccpipe_strings;
+def arrays: _ccpipe_arrays;
+def objects: _ccpipe_objects;
+def iterables: _ccpipe_iterables;
+def scalars: _ccpipe_scalars;
+def to_entries: _ccpipe_to_entries // [key_values[] as [$key, $value] | { $key, $value }];
+def from_entries: _ccpipe_from_entries // reduce (.[] | { (.key): .value }) as $x ({}; . + $x);
+def with_entries(f): to_entries | map(f) | from_entries;"#;
 
 /// A variable from `--arg` or `--argjson`: its name without `$`, and its value.
 pub type Var = (String, Val);
@@ -152,6 +187,54 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
     fn tsv<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
         Box::new(core::iter::once(row(&cv.1, Row::Tsv)))
     }
+    fn type_name<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        let name = match kind_of(&cv.1) {
+            K_NULL => "null",
+            K_BOOL => "boolean",
+            K_NUM => "number",
+            K_STR => "string",
+            K_ARR => "array",
+            _ => "object",
+        };
+        Box::new(core::iter::once(Ok(Val::utf8_str(name.as_bytes()))))
+    }
+    fn to_entries<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        // Anything but an object: no output, and jaq's definition.
+        let Val::Obj(o) = &cv.1 else {
+            return Box::new(core::iter::empty());
+        };
+        let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
+        let entries = o.iter().map(|(k, v)| {
+            let mut entry = jaq_json::Map::with_capacity_and_hasher(2, Default::default());
+            entry.insert(key.clone(), k.clone());
+            entry.insert(value.clone(), v.clone());
+            Val::obj(entry)
+        });
+        Box::new(core::iter::once(Ok(Val::Arr(
+            entries.collect::<Vec<_>>().into(),
+        ))))
+    }
+    fn from_entries<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
+        // Only an array of objects whose `key` is a string; anything else
+        // (a missing key, `name`, a number...): jaq's definition decides.
+        let none = || -> ValXs<'a, Val> { Box::new(core::iter::empty()) };
+        let Val::Arr(items) = &cv.1 else {
+            return none();
+        };
+        let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
+        let mut map = jaq_json::Map::with_capacity_and_hasher(items.len(), Default::default());
+        for item in items.iter() {
+            let Val::Obj(entry) = item else {
+                return none();
+            };
+            let k = match entry.get(&key) {
+                Some(k @ Val::TStr(_)) => k.clone(),
+                _ => return none(),
+            };
+            map.insert(k, entry.get(&value).cloned().unwrap_or(Val::Null));
+        }
+        Box::new(core::iter::once(Ok(Val::obj(map))))
+    }
     let stderr: RunPtr<Data> = stderr_empty;
     let debug: RunPtr<Data> = debug_empty;
     let (csv, tsv, join): (RunPtr<Data>, RunPtr<Data>, RunPtr<Data>) = (csv, tsv, join);
@@ -161,8 +244,85 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
         native::run::<Data>(("@csv", v(0), csv)),
         native::run::<Data>(("@tsv", v(0), tsv)),
         native::run::<Data>(("_ccpipe_join", v(1), join)),
+        native::run::<Data>(("_ccpipe_type", v(0), type_name)),
+        native::run::<Data>(("_ccpipe_null", v(0), |_| {
+            Box::new(core::iter::once(Ok(Val::Null)))
+        })),
+        native::run::<Data>(("_ccpipe_to_entries", v(0), to_entries)),
+        native::run::<Data>(("_ccpipe_from_entries", v(0), from_entries)),
+        test::<{ K_BOOL }>("_ccpipe_is_boolean"),
+        test::<{ K_NUM }>("_ccpipe_is_number"),
+        test::<{ K_STR }>("_ccpipe_is_string"),
+        test::<{ K_ARR }>("_ccpipe_is_array"),
+        test::<{ K_OBJ }>("_ccpipe_is_object"),
+        selection::<{ !K_NULL }>("_ccpipe_values"),
+        selection::<{ K_NULL }>("_ccpipe_nulls"),
+        selection::<{ K_BOOL }>("_ccpipe_booleans"),
+        selection::<{ K_NUM }>("_ccpipe_numbers"),
+        selection::<{ K_STR }>("_ccpipe_strings"),
+        selection::<{ K_ARR }>("_ccpipe_arrays"),
+        selection::<{ K_OBJ }>("_ccpipe_objects"),
+        selection::<{ K_ARR | K_OBJ }>("_ccpipe_iterables"),
+        selection::<{ !(K_ARR | K_OBJ) }>("_ccpipe_scalars"),
     ]
     .into_iter()
+}
+
+// Kinds as bits, so that a selection is a set of kinds.
+const K_NULL: u8 = 1;
+const K_BOOL: u8 = 2;
+const K_NUM: u8 = 4;
+const K_STR: u8 = 8;
+const K_ARR: u8 = 16;
+const K_OBJ: u8 = 32;
+
+fn kind_of(v: &Val) -> u8 {
+    match v {
+        Val::Null => K_NULL,
+        Val::Bool(_) => K_BOOL,
+        Val::Num(_) => K_NUM,
+        Val::TStr(_) | Val::BStr(_) => K_STR,
+        Val::Arr(_) => K_ARR,
+        Val::Obj(_) => K_OBJ,
+    }
+}
+
+/// `isnumber` and the like: true or false by the input's kind.
+fn test<const KINDS: u8>(name: &'static str) -> jaq_core::native::Fun<Data> {
+    let run: jaq_core::RunPtr<Data> =
+        |cv| Box::new(core::iter::once(Ok(Val::Bool(kind_of(&cv.1) & KINDS != 0))));
+    jaq_core::native::run::<Data>((name, jaq_core::native::v(0), run))
+}
+
+/// `numbers` and the like: `select(KIND)`, in paths and updates as well.
+fn selection<const KINDS: u8>(name: &'static str) -> jaq_core::native::Fun<Data> {
+    use jaq_core::{Native, PathsPtr, UpdatePtr};
+    let run: jaq_core::RunPtr<Data> = |cv| {
+        if kind_of(&cv.1) & KINDS != 0 {
+            Box::new(core::iter::once(Ok(cv.1)))
+        } else {
+            Box::new(core::iter::empty())
+        }
+    };
+    let paths: PathsPtr<Data> = |cv| {
+        if kind_of(&cv.1.0) & KINDS != 0 {
+            Box::new(core::iter::once(Ok(cv.1)))
+        } else {
+            Box::new(core::iter::empty())
+        }
+    };
+    // As `select`'s update: the selected value updated, any other unchanged.
+    let update: UpdatePtr<Data> = |cv, f| {
+        if kind_of(&cv.1) & KINDS != 0 {
+            f(cv.1)
+        } else {
+            Box::new(core::iter::once(Ok(cv.1)))
+        }
+    };
+    let native = Native::<Data>::new(run)
+        .with_paths(paths)
+        .with_update(update);
+    (name, jaq_core::native::v(0), native)
 }
 
 /// The two row formats jq has and jaq-std lacks.
@@ -391,4 +551,101 @@ fn message(err: jaq_core::Error<Val>) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outputs(code: &str, input: &str) -> Vec<String> {
+        let filter = compile(code, &[]).unwrap();
+        let program = Program::new(&filter, &[]);
+        let v = crate::json::jaq::parse(input.as_bytes()).unwrap();
+        let mut got = Vec::new();
+        program.run(v, &mut |ev| {
+            got.push(match ev {
+                Event::Value(v) => v.to_string(),
+                Event::Error(e) => format!("error: {e}"),
+                Event::Halt(c) => format!("halt {c}"),
+            });
+            true
+        });
+        got
+    }
+
+    /// The natives give what jaq-std's definitions give, on every kind of
+    /// value, in runs, paths and updates.
+    #[test]
+    fn natives_agree_with_jaq_definitions() {
+        let input = r#"[null,true,false,0,-1.5,1e400,"","s",[],[1,[null]],{},{"a":{"b":null}}]"#;
+        let pairs = [
+            (
+                "type",
+                r#"if . == null then "null" elif . == true or . == false then "boolean" elif . < "" then "number" elif . < [] then "string" elif . < {} then "array" else "object" end"#,
+            ),
+            ("null", "[][0]"),
+            ("isboolean", ". == true or . == false"),
+            ("isnumber", r#". > true and . < """#),
+            ("isstring", r#". >= "" and . < []"#),
+            ("isarray", ". >= [] and . < {}"),
+            ("isobject", ". >= {}"),
+            ("values", "select(. != null)"),
+            ("nulls", "select(. == null)"),
+            ("booleans", "select(. == true or . == false)"),
+            ("numbers", r#"select(. > true and . < "")"#),
+            ("strings", r#"select(. >= "" and . < [])"#),
+            ("arrays", "select(. >= [] and . < {})"),
+            ("objects", "select(. >= {})"),
+            ("iterables", "select(. >= [])"),
+            ("scalars", "select(. < [])"),
+        ];
+        for (name, def) in pairs {
+            for shape in [
+                "[.. | F]",
+                "[paths(F)]",
+                "[path(.. | F)]",
+                "del(.. | F)",
+                "(.. | F) |= [.]",
+                "(.[] | F) |= empty",
+            ] {
+                // Tests and `type` are no path expressions.
+                let test = name.starts_with("is") || name == "type" || name == "null";
+                if test && shape != "[.. | F]" {
+                    continue;
+                }
+                let ours = outputs(&shape.replace('F', name), input);
+                let theirs = outputs(&shape.replace('F', &format!("({def})")), input);
+                assert_eq!(ours, theirs, "{name} in {shape}");
+            }
+        }
+        let entries = [
+            r#"{"a":1,"b":[2],"c":null}"#,
+            "{}",
+            "[]",
+            r#"[{"key":"a","value":1},{"key":"b"},{"key":"a","value":3}]"#,
+            r#"[{"key":1,"value":1}]"#,
+            r#"[{"name":"a","value":1}]"#,
+            "[null]",
+            "[[1,2]]",
+            r#""x""#,
+        ];
+        for input in entries {
+            for (ours, def) in [
+                (
+                    "to_entries",
+                    "[key_values[] as [$key, $value] | { $key, $value }]",
+                ),
+                (
+                    "from_entries",
+                    "reduce (.[] | { (.key): .value }) as $x ({}; . + $x)",
+                ),
+            ] {
+                assert_eq!(
+                    outputs(ours, input),
+                    outputs(def, input),
+                    "{ours} on {input}"
+                );
+            }
+        }
+    }
 }

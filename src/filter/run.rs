@@ -2,10 +2,10 @@
 //!
 //! Promises: every line is read by the one reader ([`crate::json`]), so a
 //! line cc-check refuses is refused here too, with the same words, whatever
-//! the selection; nothing is built that selection can skip, and a plain
-//! lookup builds only the members it reads; an output that is the input
-//! value itself, unchanged, is written as the input line's own bytes when
-//! that line is already compact JSON; output is flushed when the input would
+//! the selection; nothing is built that selection can skip, and a program
+//! builds only the members it reads (with `--slurp`, of every line); an
+//! output that is the input value itself, unchanged, is written as the input
+//! line's own bytes when that line is already compact JSON; output is flushed when the input would
 //! block (the shared `each_line` hook), not per line; errors are reported
 //! where they happen and turned into jq's exit status at the end.
 
@@ -51,11 +51,22 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         _ => None,
     };
     let wanted = native.as_ref().and_then(Native::keys);
-    // What the program reads of each input (everything with --slurp).
+    // What the program reads of each input.
+    let demand = demand::analyse(&sources);
+    // With --slurp the input is the array of all lines: each line is built
+    // as far as the program reads the array's elements, and its text kept
+    // for a run on the whole array should that one fail.
+    let slurp_need = match &demand.need {
+        json::Need::Part(tree) if plan.slurp && !demand.root_out && tree.keys.is_empty() => {
+            Some(tree.each.clone().unwrap_or_else(json::Need::shape))
+        }
+        _ => None,
+    }
+    .filter(|need| *need != json::Need::All);
     let demand = if plan.slurp {
         demand::Demand::all()
     } else {
-        demand::analyse(&sources)
+        demand
     };
     // An expression that starts with `select(.type == "T")` rules out other
     // types on the line's index, before anything is built.
@@ -88,6 +99,8 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         let mut builder = Builder::default();
         let identity = stages.is_empty() && verbatim_ok && !plan.slurp;
         let mut slurped = Vec::new();
+        // The slurped lines' text, end to end, and where each ends.
+        let mut kept: (Vec<u8>, Vec<usize>) = Default::default();
         output::each_line(&plan.files, plan.max_line, &mut out, |at, item, out| {
             let line = match item {
                 Item::Line(line) => line,
@@ -129,7 +142,14 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 }
             }
             if plan.slurp {
-                slurped.push(builder.line(&doc));
+                match &slurp_need {
+                    Some(need) => {
+                        slurped.push(builder.needed(doc.root(), need));
+                        kept.0.extend_from_slice(line);
+                        kept.1.push(kept.0.len());
+                    }
+                    None => slurped.push(builder.line(&doc)),
+                }
                 return Ok(Flow::Continue);
             }
             let verbatim = (doc.is_compact() && verbatim_ok).then_some(line);
@@ -167,15 +187,27 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
             })
         })?;
         if plan.slurp && sink.halt.is_none() {
-            sink.feed(
-                &stages,
-                None,
-                &mut out,
-                Val::Arr(slurped.into()),
-                None,
-                None,
-                None,
-            )?;
+            // Every kept line was read before: reading it again cannot fail.
+            let mut whole = || {
+                let (text, ends) = &kept;
+                let mut reader = json::Reader::default();
+                let mut builder = Builder::default();
+                let mut start = 0;
+                let mut all = Vec::with_capacity(ends.len());
+                for &end in ends {
+                    if let Ok(doc) = reader.read(&text[start..end]) {
+                        all.push(builder.line(&doc));
+                    }
+                    start = end;
+                }
+                Val::Arr(all.into())
+            };
+            let whole: Option<&mut dyn FnMut() -> Val> = match slurp_need {
+                Some(_) => Some(&mut whole),
+                None => None,
+            };
+            let input = Val::Arr(slurped.into());
+            sink.feed(&stages, None, &mut out, input, None, None, whole)?;
         }
     }
     out.flush()?;
