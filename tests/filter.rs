@@ -95,6 +95,10 @@ macro_rules! parity {
 
 parity! {
     jq_identity: ["."];
+    jq_in: [r#".type | IN("result", "assistant")"#];
+    jq_in_two: ["-s", r#"IN(.[].type; "result")"#];
+    jq_index: ["-s", "INDEX(.type) | keys"];
+    jq_index_stream: ["-s", "INDEX(.[] | select(.session_id); .session_id) | length"];
     jq_type: [".type"];
     jq_select_assistant: [r#"select(.type=="assistant")"#];
     jq_assistant_text_raw: ["-r", r#"select(.type=="assistant") | .message.content[] | select(.type=="text") | .text"#];

@@ -25,6 +25,9 @@ pub type Filter = jaq_core::Filter<data::JustLut<Val>>;
 /// definition sees the definitions before it, so `with_entries` is defined
 /// again to use them.
 ///
+/// jq's `IN` and `INDEX`, which jaq-std does not define, are defined as jq
+/// documents them (policies such as `.tool_name | IN("Write", "Edit")`).
+///
 /// `null` is a native constant (jaq-std: `[][0]`, an array built and
 /// indexed each time).
 ///
@@ -55,7 +58,11 @@ def iterables: _ccpipe_iterables;
 def scalars: _ccpipe_scalars;
 def to_entries: _ccpipe_to_entries // [key_values[] as [$key, $value] | { $key, $value }];
 def from_entries: _ccpipe_from_entries // reduce (.[] | { (.key): .value }) as $x ({}; . + $x);
-def with_entries(f): to_entries | map(f) | from_entries;"#;
+def with_entries(f): to_entries | map(f) | from_entries;
+def IN(s): any(s == .; .);
+def IN(src; s): any(src == s; .);
+def INDEX(stream; f): reduce stream as $row ({}; .[$row | f | tostring] |= $row);
+def INDEX(f): INDEX(.[]; f);"#;
 
 /// A variable from `--arg` or `--argjson`: its name without `$`, and its value.
 pub type Var = (String, Val);
