@@ -227,11 +227,10 @@ fn retry_recovers_from_an_overloaded_api() {
     let api = MockApi::start();
     api.fail_next(529, 1);
     let sandbox = Sandbox::new(&api).no_api_retries();
-    let out = sandbox
-        .shell("cc-prompt 'are you there?' | cc-run --retry 2 --retry-delay 100ms")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = shell(
+        &sandbox,
+        "cc-prompt 'are you there?' | cc-run --retry 2 --retry-delay 100ms",
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}\n{}", api.summary());
     assert!(
@@ -259,11 +258,7 @@ fn without_retry_the_overload_is_the_exit_status() {
     let api = MockApi::start();
     api.fail_next(529, 1);
     let sandbox = Sandbox::new(&api).no_api_retries();
-    let out = sandbox
-        .shell("cc-prompt 'are you there?' | cc-run")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = shell(&sandbox, "cc-prompt 'are you there?' | cc-run");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(!stderr.contains("--retry"), "{stderr}");
