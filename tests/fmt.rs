@@ -427,7 +427,7 @@ fn wraps_wide_characters_at_the_given_width() {
     let input = assistant_text("日本語のテキスト and 😀😀😀 emoji words here");
     let r = fmt(&["--width", "10"], &input);
     assert_eq!(
-        r.out, "日本語のテ\nキスト and\n😀😀😀 \nemoji \nwords here\n",
+        r.out, "日本語のテ\nキスト and\n😀😀😀\nemoji\nwords here\n",
         "{:?}",
         r.out
     );

@@ -46,6 +46,9 @@ pub struct Screen {
     current: Role,
     /// Lines ended so far.
     lines: u64,
+    /// When wrapping: spaces written to the line but not yet to the output,
+    /// as a line must not end in them (a wrap or a newline drops them).
+    spaces: usize,
     /// Mask key-shaped strings in text from the input.
     mask: bool,
     /// Streamed text held back, with the role and indents it came with.
@@ -76,6 +79,7 @@ impl Screen {
             pending: None,
             current: Role::Plain,
             lines: 0,
+            spaces: 0,
             mask: true,
             held: None,
         }
@@ -176,6 +180,7 @@ impl<'s, W: Write> Sink<'s, W> {
     pub fn newline(&mut self) -> io::Result<()> {
         self.release()?;
         self.scr.lines += 1;
+        self.scr.spaces = 0;
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.fresh = true;
@@ -275,6 +280,7 @@ impl<'s, W: Write> Sink<'s, W> {
         for (i, seg) in s.split('\n').enumerate() {
             if i > 0 {
                 self.scr.lines += 1;
+                self.scr.spaces = 0;
                 self.out.write_all(b"\n")?;
                 self.scr.col = 0;
                 self.scr.fresh = true;
@@ -316,6 +322,7 @@ impl<'s, W: Write> Sink<'s, W> {
 
     fn wrap_line(&mut self) -> io::Result<()> {
         self.scr.lines += 1;
+        self.scr.spaces = 0;
         self.out.write_all(b"\n")?;
         self.scr.col = 0;
         self.scr.after_space = true;
@@ -330,6 +337,23 @@ impl<'s, W: Write> Sink<'s, W> {
             .map_or(0, |(_, label)| label.chars().count())
     }
 
+    /// Writes text of a wrapped line: spaces at its end wait for what
+    /// follows them on the line.
+    fn put(&mut self, text: &str) -> io::Result<()> {
+        let body = text.trim_end_matches(' ');
+        if !body.is_empty() {
+            const SPACES: &[u8] = &[b' '; 64];
+            while self.scr.spaces > 0 {
+                let k = self.scr.spaces.min(SPACES.len());
+                self.out.write_all(&SPACES[..k])?;
+                self.scr.spaces -= k;
+            }
+            self.out.write_all(body.as_bytes())?;
+        }
+        self.scr.spaces += text.len() - body.len();
+        Ok(())
+    }
+
     /// Writes one line segment (no `\n`), wrapping at `width` columns.
     fn wrapped(&mut self, seg: &str, width: usize) -> io::Result<()> {
         let mut run = 0; // start of the bytes not yet written
@@ -337,13 +361,15 @@ impl<'s, W: Write> Sink<'s, W> {
             let line_start = (self.margin_width() + self.scr.base + self.scr.indent)
                 .min(width.saturating_sub(1));
             if c == '\t' {
-                self.out.write_all(&seg.as_bytes()[run..i])?;
+                self.put(&seg[run..i])?;
                 run = i + 1;
                 let n = TAB - self.scr.col % TAB;
                 if self.scr.col + n > width {
                     self.wrap_line()?;
                 } else {
-                    self.pad(n)?;
+                    // Columns, not characters: they wait as spaces do.
+                    self.scr.spaces += n;
+                    self.scr.col += n;
                 }
                 self.scr.after_space = true;
                 continue;
@@ -358,13 +384,13 @@ impl<'s, W: Write> Sink<'s, W> {
                     && self.scr.col + word > width
                     && word <= width - line_start
                 {
-                    self.out.write_all(&seg.as_bytes()[run..i])?;
+                    self.put(&seg[run..i])?;
                     run = i;
                     self.wrap_line()?;
                 }
             }
             if self.scr.col + w > width && self.scr.col > line_start {
-                self.out.write_all(&seg.as_bytes()[run..i])?;
+                self.put(&seg[run..i])?;
                 run = i;
                 self.wrap_line()?;
                 if c == ' ' {
@@ -375,7 +401,7 @@ impl<'s, W: Write> Sink<'s, W> {
             }
             self.scr.col += w;
         }
-        self.out.write_all(&seg.as_bytes()[run..])
+        self.put(&seg[run..])
     }
 }
 
@@ -407,7 +433,7 @@ mod tests {
     fn wraps_between_words() {
         assert_eq!(
             render(Some(10), 0, &["aaa bbb ccc ddd"]),
-            "aaa bbb \nccc ddd"
+            "aaa bbb\nccc ddd"
         );
     }
 

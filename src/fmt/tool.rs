@@ -168,14 +168,24 @@ impl Head {
     }
 }
 
-/// A written line decoded and cut to [`MAX_RESULT_LINE`] characters.
+/// A written line decoded and cut to [`MAX_RESULT_LINE`] characters; a
+/// cut line says how long it was (`… (1.5 MB line)`).
 fn cut_line(raw: &str) -> Cow<'_, str> {
     let (line, cut) = line_prefix(raw, MAX_RESULT_LINE * 4 + 4);
     let line = shorten(line, MAX_RESULT_LINE);
-    if cut && !line.ends_with('…') {
-        Cow::Owned(format!("{line}…"))
-    } else {
-        line
+    if !cut && !line.ends_with('…') {
+        return line;
+    }
+    let line = line.strip_suffix('…').unwrap_or(&line);
+    Cow::Owned(format!("{line}… ({} line)", size(raw.len())))
+}
+
+/// A size for people: `812 bytes`, `300 KB`, `1.5 MB` (decimal units).
+fn size(bytes: usize) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 
@@ -263,8 +273,11 @@ mod tests {
         assert_eq!(head_of(r#""""#, 3), ("".into(), 0));
         let long = format!(r#""{}\nz""#, "é".repeat(5000));
         let (text, omitted) = head_of(&long, 1);
-        assert_eq!(text.chars().count(), MAX_RESULT_LINE + 1);
-        assert!(text.ends_with('…'));
+        // Cut, and saying how long the line was.
+        assert_eq!(
+            text,
+            format!("{}… (10 KB line)", "é".repeat(MAX_RESULT_LINE))
+        );
         assert_eq!(omitted, 1);
     }
 

@@ -79,7 +79,7 @@ fn wrapped_tool_call_lines_keep_their_indent() {
     let r = fmt(&["--width", "24"], &input);
     assert_eq!(
         r.out,
-        "● Bash(cargo test \n  --workspace \n  --all-features -- \n  --nocapture)\n"
+        "● Bash(cargo test\n  --workspace\n  --all-features --\n  --nocapture)\n"
     );
 }
 
@@ -164,4 +164,23 @@ fn without_replays_the_answer_streams_from_the_second_turn() {
         "{}",
         r.out
     );
+}
+
+/// Wrapped lines never end in the spaces before the word that wrapped,
+/// also when the text streams in pieces (the demo streams word by word).
+#[test]
+fn wrapped_lines_end_without_spaces() {
+    let demo = crate::common::bin("cc-replay")
+        .args(["--no-delay", "--demo"])
+        .output()
+        .unwrap()
+        .stdout;
+    let demo = String::from_utf8(demo).unwrap();
+    for width in ["50", "100"] {
+        let r = fmt(&["--color", "never", "--width", width], &demo);
+        assert!(r.out.lines().count() > 30, "{}", r.out);
+        for l in r.out.lines() {
+            assert!(!l.ends_with(' '), "{width} columns: {l:?}\n{}", r.out);
+        }
+    }
 }
