@@ -387,13 +387,14 @@ fn a_usage_error_on_a_terminal_quotes_a_hostile_argument_safely() {
 
 /// What a data stage writes on a terminal: control and invisible characters
 /// made visible; to a pipe the same stage writes the data exactly.
-fn on_a_terminal(tool: &str, args: &[&str]) -> Vec<u8> {
+fn on_a_terminal(tool: &str, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
     use std::io::Read;
     let pty = nix::pty::openpty(None, None).unwrap();
     let slave = std::fs::File::from(pty.slave);
     let mut master = std::fs::File::from(pty.master);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin(tool))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(std::process::Stdio::null())
         .stdout(slave)
         .spawn()
@@ -417,18 +418,28 @@ fn on_a_terminal(tool: &str, args: &[&str]) -> Vec<u8> {
 fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("esc.jsonl");
-    std::fs::write(
-        &file,
-        "{\"type\":\"keep_alive\",\"result\":\"a\\u001b]0;pwned\\u0007b \u{9b}c \u{202e}d 👨\u{200d}👩\"}\n",
-    )
-    .unwrap();
+    let line = "{\"type\":\"keep_alive\",\"result\":\"a\\u001b]0;pwned\\u0007b \u{9b}c \u{202e}d 👨\u{200d}👩\"}\n";
+    std::fs::write(&file, line).unwrap();
     let path = file.to_str().unwrap();
-    for (tool, args) in [
-        ("cc-filter", vec!["-r", ".result", path]),
-        ("cc-replay", vec!["--no-delay", path]),
-        ("cc-check", vec!["--output", path]),
+    // cc-run's child prints the line, then a result that ends the session.
+    let result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\",\"session_id\":\"s\"}\n";
+    let child = format!(
+        "cat '{path}'; printf '%s\\n' '{}'; cat > /dev/null",
+        result.trim_end()
+    );
+    let fake = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scripted-claude");
+    let fake = fake.to_str().unwrap();
+    for (tool, args, env) in [
+        ("cc-filter", vec!["-r", ".result", path], vec![]),
+        ("cc-replay", vec!["--no-delay", path], vec![]),
+        ("cc-check", vec!["--output", path], vec![]),
+        (
+            "cc-run",
+            vec!["--claude", fake],
+            vec![("FAKE_SCRIPT", child.as_str())],
+        ),
     ] {
-        let shown = String::from_utf8(on_a_terminal(tool, &args)).unwrap();
+        let shown = String::from_utf8(on_a_terminal(tool, &args, &env)).unwrap();
         assert_terminal_safe(&shown);
         assert!(
             !shown.contains('\u{9b}') && !shown.contains('\u{202e}'),
@@ -443,14 +454,18 @@ fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
             "emoji sequences stay whole: {shown:?}"
         );
         // To a pipe: the data, exactly.
-        let piped = bin(tool).args(&args).output().unwrap().stdout;
-        let exact = if tool == "cc-filter" {
-            "a\u{1b}]0;pwned\u{7}b \u{9b}c \u{202e}d 👨\u{200d}👩\n"
-                .as_bytes()
-                .to_vec()
-        } else {
-            std::fs::read(&file).unwrap()
+        let piped = bin(tool)
+            .args(&args)
+            .envs(env.iter().copied())
+            .write_stdin("")
+            .output()
+            .unwrap()
+            .stdout;
+        let exact = match tool {
+            "cc-filter" => "a\u{1b}]0;pwned\u{7}b \u{9b}c \u{202e}d 👨\u{200d}👩\n".to_string(),
+            "cc-run" => format!("{line}{result}"),
+            _ => line.to_string(),
         };
-        assert_eq!(piped, exact, "{tool}");
+        assert_eq!(String::from_utf8_lossy(&piped), exact, "{tool}");
     }
 }

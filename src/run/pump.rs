@@ -3,15 +3,17 @@
 //! every stage: `\n` only, `\r` and BOM dropped, blank lines skipped, long
 //! lines grow the buffer), and a watch on whoever reads our stdout.
 //!
-//! Promises: child events reach stdout unchanged and are flushed whenever
-//! the child has nothing more ready, so an event is never held back and bulk
+//! Promises: child events reach stdout unchanged (on a terminal, control
+//! and invisible characters are made visible, as for every data stage: see
+//! [`crate::output::stdout`]) and are flushed whenever the child has
+//! nothing more ready, so an event is never held back and bulk
 //! output still moves in large writes. The child's stderr is always drained
 //! (an unread pipe would block it at 64 KiB), forwarded with secrets
 //! redacted, and its last lines kept for messages.
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -102,6 +104,7 @@ fn pump_output(
     use std::os::fd::AsFd;
     let stdout = io::stdout().as_fd().try_clone_to_owned()?;
     let mut out = BufWriter::with_capacity(64 * 1024, File::from(stdout));
+    let terminal = io::stdout().is_terminal();
     let mut reader = LineReader::with_max(src, max);
     let mut json = Reader::default();
     let mut first = true;
@@ -144,7 +147,11 @@ fn pump_output(
                         continue;
                     }
                 };
-                out.write_all(line)?;
+                match std::str::from_utf8(line) {
+                    // A valid event is valid UTF-8.
+                    Ok(text) if terminal => out.write_all(sanitize::clean(text).as_bytes())?,
+                    _ => out.write_all(line)?,
+                }
                 out.write_all(b"\n")?;
                 if let Some(event) = event {
                     if event.urgent() {
