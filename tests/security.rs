@@ -387,7 +387,13 @@ fn a_usage_error_on_a_terminal_quotes_a_hostile_argument_safely() {
 
 /// What a data stage writes on a terminal: control and invisible characters
 /// made visible; to a pipe the same stage writes the data exactly.
-fn on_a_terminal(tool: &str, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+/// `stdin` is the file it reads, or nothing.
+fn on_a_terminal(
+    tool: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&std::path::Path>,
+) -> Vec<u8> {
     use std::io::Read;
     let pty = nix::pty::openpty(None, None).unwrap();
     let slave = std::fs::File::from(pty.slave);
@@ -395,7 +401,10 @@ fn on_a_terminal(tool: &str, args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin(tool))
         .args(args)
         .envs(env.iter().copied())
-        .stdin(std::process::Stdio::null())
+        .stdin(match stdin {
+            Some(path) => std::fs::File::open(path).unwrap().into(),
+            None => std::process::Stdio::null(),
+        })
         .stdout(slave)
         .spawn()
         .unwrap();
@@ -429,6 +438,8 @@ fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
     );
     let fake = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scripted-claude");
     let fake = fake.to_str().unwrap();
+    let fifo = dir.path().join("steer.fifo");
+    let fifo = fifo.to_str().unwrap();
     for (tool, args, env) in [
         ("cc-filter", vec!["-r", ".result", path], vec![]),
         ("cc-replay", vec!["--no-delay", path], vec![]),
@@ -438,8 +449,11 @@ fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
             vec!["--claude", fake],
             vec![("FAKE_SCRIPT", child.as_str())],
         ),
+        // cc-steer passes its stdin on, and ends when the FIFO stays idle.
+        ("cc-steer", vec!["--idle-timeout", "300ms", fifo], vec![]),
     ] {
-        let shown = String::from_utf8(on_a_terminal(tool, &args, &env)).unwrap();
+        let stdin = (tool == "cc-steer").then_some(file.as_path());
+        let shown = String::from_utf8(on_a_terminal(tool, &args, &env, stdin)).unwrap();
         assert_terminal_safe(&shown);
         assert!(
             !shown.contains('\u{9b}') && !shown.contains('\u{202e}'),
@@ -457,7 +471,7 @@ fn data_stages_show_control_characters_visibly_on_a_terminal_only() {
         let piped = bin(tool)
             .args(&args)
             .envs(env.iter().copied())
-            .write_stdin("")
+            .write_stdin(stdin.map(|p| std::fs::read(p).unwrap()).unwrap_or_default())
             .output()
             .unwrap()
             .stdout;

@@ -14,7 +14,7 @@
 //! timeout, a closed downstream (seen by polling stdout for errors, even
 //! while idle), a signal, or a FIFO path that must be refused.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 use std::rc::Rc;
@@ -281,10 +281,7 @@ impl<'a> Pump<'a> {
         input.gate.open();
         loop {
             match input.reader.next_line(&mut || Ok(())) {
-                Ok(Some((_, line))) => {
-                    self.out.write_all(line)?;
-                    self.out.write_all(b"\n")?;
-                }
+                Ok(Some((_, line))) => put_line(&mut self.out, line)?,
                 Ok(None) => break,
                 Err(LineError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
                 Err(LineError::Io(e)) => return Err(Error::usage(format!("stdin: {e}"))),
@@ -362,6 +359,20 @@ impl<'a> Pump<'a> {
     }
 }
 
+/// Writes one line and its newline: exactly to a pipe or a file; on a
+/// terminal with control and invisible characters made visible, as every
+/// data stage does ([`crate::output::stdout`]).
+fn put_line(out: &mut impl Write, line: &[u8]) -> io::Result<()> {
+    static TERMINAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *TERMINAL.get_or_init(|| io::stdout().is_terminal()) {
+        let text = String::from_utf8_lossy(line);
+        out.write_all(crate::sanitize::clean(&text).as_bytes())?;
+    } else {
+        out.write_all(line)?;
+    }
+    out.write_all(b"\n")
+}
+
 /// Handles the lines one read of `steer` brings in.
 fn read_lines(
     steer: &mut Steering,
@@ -375,14 +386,8 @@ fn read_lines(
             Ok(Some((n, line))) => {
                 let at = steer.lines_before + n;
                 match commands::parse(line, message) {
-                    Action::Pass => {
-                        out.write_all(line)?;
-                        out.write_all(b"\n")?;
-                    }
-                    Action::Send(msg) => {
-                        out.write_all(&msg)?;
-                        out.write_all(b"\n")?;
-                    }
+                    Action::Pass => put_line(out, line)?,
+                    Action::Send(msg) => put_line(out, &msg)?,
                     Action::End => return Ok(Got::End),
                     Action::Help => app::warn(TOOL, commands::HELP),
                     Action::Reject(why) => {
