@@ -175,16 +175,7 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
             let (Val::Arr(items), Val::TStr(sep)) = (&array, &sep) else {
                 return Ok(Val::Null);
             };
-            let mut out = Vec::new();
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.extend_from_slice(sep);
-                }
-                match item {
-                    Val::TStr(s) => out.extend_from_slice(s),
-                    other => super::write::value(&mut out, other, Default::default()),
-                }
-            }
+            let out = join_items(items, sep);
             Ok(Val::utf8_str(out))
         })
     }
@@ -210,16 +201,7 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
         let Val::Obj(o) = &cv.1 else {
             return Box::new(core::iter::empty());
         };
-        let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
-        let entries = o.iter().map(|(k, v)| {
-            let mut entry = jaq_json::Map::with_capacity_and_hasher(2, Default::default());
-            entry.insert(key.clone(), k.clone());
-            entry.insert(value.clone(), v.clone());
-            Val::obj(entry)
-        });
-        Box::new(core::iter::once(Ok(Val::Arr(
-            entries.collect::<Vec<_>>().into(),
-        ))))
+        Box::new(core::iter::once(Ok(to_entries_of(o))))
     }
     fn from_entries<'a>(cv: jaq_core::Cv<'a, Data>) -> ValXs<'a, Val> {
         // Only an array of objects whose `key` is a string; anything else
@@ -228,19 +210,10 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
         let Val::Arr(items) = &cv.1 else {
             return none();
         };
-        let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
-        let mut map = jaq_json::Map::with_capacity_and_hasher(items.len(), Default::default());
-        for item in items.iter() {
-            let Val::Obj(entry) = item else {
-                return none();
-            };
-            let k = match entry.get(&key) {
-                Some(k @ Val::TStr(_)) => k.clone(),
-                _ => return none(),
-            };
-            map.insert(k, entry.get(&value).cloned().unwrap_or(Val::Null));
+        match from_entries_of(items) {
+            Some(v) => Box::new(core::iter::once(Ok(v))),
+            None => none(),
         }
-        Box::new(core::iter::once(Ok(Val::obj(map))))
     }
     let stderr: RunPtr<Data> = stderr_empty;
     let debug: RunPtr<Data> = debug_empty;
@@ -275,15 +248,61 @@ fn own_funs() -> impl Iterator<Item = jaq_core::native::Fun<Data>> {
     .into_iter()
 }
 
-// Kinds as bits, so that a selection is a set of kinds.
-const K_NULL: u8 = 1;
-const K_BOOL: u8 = 2;
-const K_NUM: u8 = 4;
-const K_STR: u8 = 8;
-const K_ARR: u8 = 16;
-const K_OBJ: u8 = 32;
+/// `join` on an array with a string separator: strings as they are, any
+/// other item as its JSON text.
+pub(super) fn join_items(items: &[Val], sep: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(sep);
+        }
+        match item {
+            Val::TStr(s) => out.extend_from_slice(s),
+            other => super::write::value(&mut out, other, Default::default()),
+        }
+    }
+    out
+}
 
-fn kind_of(v: &Val) -> u8 {
+/// `to_entries` of an object.
+pub(super) fn to_entries_of(o: &jaq_json::Map) -> Val {
+    let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
+    let entries = o.iter().map(|(k, v)| {
+        let mut entry = jaq_json::Map::with_capacity_and_hasher(2, Default::default());
+        entry.insert(key.clone(), k.clone());
+        entry.insert(value.clone(), v.clone());
+        Val::obj(entry)
+    });
+    Val::Arr(entries.collect::<Vec<_>>().into())
+}
+
+/// `from_entries` of an array of objects whose `key` is a string; `None`
+/// for anything else (jaq's definition decides).
+pub(super) fn from_entries_of(items: &[Val]) -> Option<Val> {
+    let (key, value) = (Val::utf8_str(&b"key"[..]), Val::utf8_str(&b"value"[..]));
+    let mut map = jaq_json::Map::with_capacity_and_hasher(items.len(), Default::default());
+    for item in items {
+        let Val::Obj(entry) = item else {
+            return None;
+        };
+        let k = match entry.get(&key) {
+            Some(k @ Val::TStr(_)) => k.clone(),
+            _ => return None,
+        };
+        map.insert(k, entry.get(&value).cloned().unwrap_or(Val::Null));
+    }
+    Some(Val::obj(map))
+}
+
+// Kinds as bits, so that a selection is a set of kinds.
+pub(super) const K_NULL: u8 = 1;
+pub(super) const K_BOOL: u8 = 2;
+pub(super) const K_NUM: u8 = 4;
+pub(super) const K_STR: u8 = 8;
+pub(super) const K_ARR: u8 = 16;
+pub(super) const K_OBJ: u8 = 32;
+
+pub(super) fn kind_of(v: &Val) -> u8 {
     match v {
         Val::Null => K_NULL,
         Val::Bool(_) => K_BOOL,
@@ -333,8 +352,8 @@ fn selection<const KINDS: u8>(name: &'static str) -> jaq_core::native::Fun<Data>
 }
 
 /// The two row formats jq has and jaq-std lacks.
-#[derive(Clone, Copy, PartialEq)]
-enum Row {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Row {
     Csv,
     Tsv,
 }
@@ -342,7 +361,7 @@ enum Row {
 /// `@csv` / `@tsv` as jq defines them: an array of scalars to one line;
 /// strings quoted (`""` inside) for CSV, `\t`, `\n`, `\r`, `\\` escaped
 /// for TSV; null empty; arrays and objects an error.
-fn row<'a>(v: &Val, kind: Row) -> jaq_core::ValX<'a, Val> {
+pub(super) fn row<'a>(v: &Val, kind: Row) -> jaq_core::ValX<'a, Val> {
     let name = if kind == Row::Csv { "csv" } else { "tsv" };
     let json = |v: &Val| {
         let mut buf = Vec::new();

@@ -7,6 +7,7 @@
 //! Memory stays flat as input grows, except with `--slurp`.
 
 pub(crate) mod demand;
+mod eval;
 pub(crate) mod jq;
 mod native;
 mod run;

@@ -15,6 +15,7 @@ use std::io::{self, Write};
 use jaq_json::Val;
 
 use super::demand;
+use super::eval::{self, Lite};
 use super::jq::{self, Event, Program};
 use super::native::{self, Native, Outcome};
 use super::select::{self, Selector};
@@ -51,6 +52,16 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
         _ => None,
     };
     let wanted = native.as_ref().and_then(Native::keys);
+    // Any other lone expression made of everyday constructs is evaluated
+    // directly, with jaq behind it for what that does not follow.
+    let lite = match (&sources[..], &native) {
+        ([code], None) => eval::compile(code, &plan.vars),
+        _ => None,
+    };
+    let fast = Fast {
+        native: native.as_ref(),
+        lite: lite.as_ref(),
+    };
     // What the program reads of each input.
     let demand = demand::analyse(&sources);
     // With --slurp the input is the array of all lines: each line is built
@@ -92,7 +103,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
     let mut out = output::stdout();
     let mut bad_input = false;
     if plan.null_input {
-        sink.feed(&stages, None, &mut out, Val::Null, None, None, None)?;
+        sink.feed(&stages, fast, &mut out, Val::Null, None, None, None)?;
     } else {
         let verbatim_ok = plan.style.indent.is_none() && !plan.style.sort_keys;
         let mut reader = json::Reader::default();
@@ -161,7 +172,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 let mut whole = || Builder::default().line(&doc);
                 sink.feed(
                     &stages,
-                    native.as_ref(),
+                    fast,
                     out,
                     value,
                     verbatim,
@@ -170,15 +181,7 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 )?;
             } else {
                 let value = builder.line(&doc);
-                sink.feed(
-                    &stages,
-                    native.as_ref(),
-                    out,
-                    value,
-                    verbatim,
-                    Some(at),
-                    None,
-                )?;
+                sink.feed(&stages, fast, out, value, verbatim, Some(at), None)?;
             }
             Ok(if sink.halt.is_some() {
                 Flow::Stop
@@ -207,7 +210,11 @@ pub(crate) fn run(plan: Plan) -> Result<i32> {
                 None => None,
             };
             let input = Val::Arr(slurped.into());
-            sink.feed(&stages, None, &mut out, input, None, None, whole)?;
+            let fast = Fast {
+                native: None,
+                ..fast
+            };
+            sink.feed(&stages, fast, &mut out, input, None, None, whole)?;
         }
     }
     out.flush()?;
@@ -242,6 +249,13 @@ fn warn(out: &mut Out, msg: impl Display) -> Result<()> {
     Ok(())
 }
 
+/// The evaluators tried before jaq's interpreter, in order.
+#[derive(Clone, Copy)]
+struct Fast<'a> {
+    native: Option<&'a Native>,
+    lite: Option<&'a Lite>,
+}
+
 /// Where outputs go, and what the exit status needs to know about them.
 struct Sink {
     buf: Vec<u8>,
@@ -266,7 +280,7 @@ impl Sink {
     fn feed(
         &mut self,
         stages: &[Program],
-        native: Option<&Native>,
+        fast: Fast,
         out: &mut Out,
         input: Val,
         verbatim: Option<&[u8]>,
@@ -284,13 +298,22 @@ impl Sink {
             retry: false,
         };
         let mut each = |ev: Event| run.event(ev, partial);
-        match native.map(|n| n.eval(&input)) {
+        match fast.native.map(|n| n.eval(&input)) {
             Some(Outcome::Nothing) => {}
             Some(Outcome::Value(v)) => {
                 each(Event::Value(v));
             }
             Some(Outcome::Jaq) | None => {
-                chain(stages, input, &mut each);
+                let mut outs = Vec::new();
+                if fast.lite.is_some_and(|l| l.eval(&input, &mut outs)) {
+                    for v in outs {
+                        if !each(Event::Value(v)) {
+                            break;
+                        }
+                    }
+                } else {
+                    chain(stages, input, &mut each);
+                }
             }
         }
         if let (true, Some(whole)) = (run.retry, whole) {
